@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from '../../src/platform/observability/logger.ts';
+import { PAYMENT_GATE_STEP, POOL_RESOURCE_ID, isTerminalStall, stuckSeverity } from '../../src/cockpit/alert-rules.ts';
+import type { AlertType } from '../../src/cockpit/entities/alert-log.entity.ts';
+import type { Severity } from '../../src/cockpit/entities/onboarding-state.entity.ts';
+
+interface NewAlert {
+  alertType: AlertType;
+  alertKey: string;
+  severity: Severity;
+  resourceId: string;
+  metadata: Record<string, unknown>;
+}
+
+/**
+ * Inserts the alert unless one of that type is already open for the resource
+ * (partial unique index), so overlapping detection runs never duplicate it.
+ */
+async function raiseAlert(em: EntityManager, a: NewAlert): Promise<boolean> {
+  const rows = (await em.execute(
+    `insert into alert_log (id, alert_type, alert_key, severity, resource_id, delivered_at, channel, metadata)
+     values (?, ?, ?, ?, ?, now(), 'ops_log', ?)
+     on conflict (alert_type, resource_id) where resolved_at is null do nothing
+     returning id`,
+    [`alr_${randomUUID()}`, a.alertType, a.alertKey, a.severity, a.resourceId, JSON.stringify(a.metadata)],
+  )) as unknown[];
+  return rows.length > 0;
+}
+
+export interface DetectionInput {
+  stuckThresholdMs: number;
+}
+
+export function createDetectAlertsActivities(deps: { orm: MikroORM; logger: Logger }) {
+  const log = deps.logger.child({ module: 'cockpit', op: 'alerts-detect' });
+
+  return {
+    /** Onboarding without progress past the threshold; muted and complete clients are skipped. */
+    async detectStuckClients(input: DetectionInput): Promise<number> {
+      const em = deps.orm.em.fork();
+      const candidates = (await em.execute(
+        `select s.id, s.client_id, s.current_step, s.last_progress_at, c.business_name
+           from onboarding_state s join client c on c.id = s.client_id
+          where s.stuck_detected_at is null and c.onboarding_complete = false and c.ops_alerts_muted = false
+            and s.last_progress_at < now() - (? * interval '1 millisecond')
+          limit 1000`,
+        [input.stuckThresholdMs],
+      )) as { id: string; client_id: string; current_step: string; last_progress_at: Date; business_name: string }[];
+      let raised = 0;
+      for (const s of candidates) {
+        const stalledMs = Date.now() - new Date(s.last_progress_at).getTime();
+        const severity = stuckSeverity(stalledMs, input.stuckThresholdMs);
+        const terminal = isTerminalStall(stalledMs, input.stuckThresholdMs);
+        await em.transactional(async (tx) => {
+          // Re-checks the flags under the update so a mute that lands meanwhile wins.
+          const marked = (await tx.execute(
+            `update onboarding_state s set stuck_detected_at = now(), stuck_severity = ?, is_terminal = ?, updated_at = now()
+               from client c
+              where s.id = ? and c.id = s.client_id and s.stuck_detected_at is null and c.ops_alerts_muted = false
+             returning s.id`,
+            [severity, terminal, s.id],
+          )) as unknown[];
+          if (!marked.length) return;
+          const created = await raiseAlert(tx, {
+            alertType: 'STUCK_CLIENT',
+            alertKey: `stuck_${s.current_step}_${s.client_id}`,
+            severity,
+            resourceId: s.client_id,
+            metadata: { businessName: s.business_name, step: s.current_step, minutesSinceProgress: Math.floor(stalledMs / 60_000), terminal },
+          });
+          if (created) raised++;
+        });
+      }
+      if (raised) log.info({ raised }, 'stuck clients alerted');
+      return raised;
+    },
+
+    /** Clients waiting at the payment gate without active billing, alerted once until reset. */
+    async detectPaymentBlocks(): Promise<number> {
+      const em = deps.orm.em.fork();
+      let raised = 0;
+      await em.transactional(async (tx) => {
+        const blocked = (await tx.execute(
+          `update client c set payment_gate_alerted_at = now(), updated_at = now()
+             from onboarding_state s
+            where s.client_id = c.id and s.current_step = ? and c.payment_active = false
+              and c.onboarding_complete = false and c.ops_alerts_muted = false and c.payment_gate_alerted_at is null
+           returning c.id, c.business_name`,
+          [PAYMENT_GATE_STEP],
+        )) as { id: string; business_name: string }[];
+        for (const c of blocked) {
+          const created = await raiseAlert(tx, {
+            alertType: 'PAYMENT_BLOCK',
+            alertKey: `payment_block_${c.id}`,
+            severity: 'HIGH',
+            resourceId: c.id,
+            metadata: { businessName: c.business_name, step: PAYMENT_GATE_STEP },
+          });
+          if (created) raised++;
+        }
+      });
+      if (raised) log.info({ raised }, 'payment blocks alerted');
+      return raised;
+    },
+
+    /** No AVAILABLE number left: one open CRITICAL alert, resolved when numbers return. */
+    async detectPoolEmpty(): Promise<number> {
+      const em = deps.orm.em.fork();
+      const [{ available }] = (await em.execute(
+        `select count(*)::int as available from phone_number where status = 'AVAILABLE'`,
+      )) as { available: number }[];
+      if (available > 0) {
+        await em.execute(
+          `update alert_log set resolved_at = now() where alert_type = 'POOL_EMPTY' and resource_id = ? and resolved_at is null`,
+          [POOL_RESOURCE_ID],
+        );
+        return 0;
+      }
+      const created = await raiseAlert(em, {
+        alertType: 'POOL_EMPTY',
+        alertKey: 'pool_empty',
+        severity: 'CRITICAL',
+        resourceId: POOL_RESOURCE_ID,
+        metadata: { available: 0 },
+      });
+      if (created) log.warn('twilio number pool is empty');
+      return created ? 1 : 0;
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import type Koa from 'koa';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from './platform/config.ts';
+import { createApp } from './platform/http/app.ts';
+import { OpenApiRegistry } from './platform/http/openapi.ts';
+import { createOperatorKeyAuthenticator } from './platform/auth/api-keys.ts';
+import type { Logger } from './platform/observability/logger.ts';
+import { createMetrics, type Metrics } from './platform/observability/metrics.ts';
+import type { TemporalHandle } from './platform/temporal/client.ts';
+import { createCockpitService } from './cockpit/cockpit.service.ts';
+import { createCockpitRoutes } from './cockpit/cockpit.routes.ts';
+
+export interface ApiDeps {
+  config: Config;
+  orm: MikroORM;
+  temporal: TemporalHandle;
+  logger: Logger;
+  metrics?: Metrics;
+}
+
+/** Wires every module's service and routes into one Koa app. */
+export function buildApi(deps: ApiDeps): Koa {
+  const openapi = new OpenApiRegistry();
+  const metrics = deps.metrics ?? createMetrics();
+  const authenticate = createOperatorKeyAuthenticator(deps.orm.em);
+  const cockpit = createCockpitService({
+    orm: deps.orm,
+    temporal: deps.temporal.client,
+    taskQueue: deps.temporal.taskQueue,
+    syncWaitMs: deps.config.http.syncWaitMs,
+    logger: deps.logger,
+  });
+  return createApp({
+    orm: deps.orm,
+    temporal: deps.temporal,
+    logger: deps.logger,
+    metrics,
+    openapi,
+    bodyLimit: deps.config.http.bodyLimit,
+    modules: [createCockpitRoutes({ service: cockpit, authenticate, openapi })],
+  });
+}

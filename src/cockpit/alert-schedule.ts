@@ -1,0 +1,29 @@
+import { ScheduleAlreadyRunning, type Client } from '@temporalio/client';
+import { runSearchAttributes } from '../platform/temporal/search-attributes.ts';
+
+export const scheduleIdFor = (taskQueue: string) => `alerts-detect:${taskQueue}`;
+
+/**
+ * Creates the alert detection schedule, or brings an existing one in line with
+ * the configured interval and threshold. Safe to run at every worker start.
+ */
+export async function ensureAlertDetectionSchedule(client: Client, opts: { taskQueue: string; everyMs: number; stuckThresholdMs: number }) {
+  const scheduleId = scheduleIdFor(opts.taskQueue);
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: 'detectAlertsWorkflow',
+    workflowId: `alerts-detect:${opts.taskQueue}`,
+    taskQueue: opts.taskQueue,
+    args: [{ stuckThresholdMs: opts.stuckThresholdMs }],
+    typedSearchAttributes: runSearchAttributes({ operation: 'alerts-detect', actor: 'system:schedule' }),
+    staticSummary: 'Detect STUCK_CLIENT, PAYMENT_BLOCK and POOL_EMPTY alerts',
+  };
+  const spec = { intervals: [{ every: opts.everyMs }] };
+  try {
+    await client.schedule.create({ scheduleId, spec, action, policies: { overlap: 'SKIP' } });
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(scheduleId).update((prev) => ({ ...prev, spec, action }));
+  }
+  return scheduleId;
+}

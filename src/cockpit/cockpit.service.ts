@@ -1,0 +1,197 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Client as TemporalClient } from '@temporalio/client';
+import { AppError, notFound } from '../platform/http/errors.ts';
+import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
+import { BY_CREATED_AT, cappedCount, fetchPage, keysetPage, type Cursor, type KeysetOrder } from '../platform/db/keyset.ts';
+import { awaitOutcome, startOrAttach } from '../platform/temporal/runs.ts';
+import { workflowId } from '../platform/temporal/workflow-ids.ts';
+import type { Logger } from '../platform/observability/logger.ts';
+import type { AlertType } from './entities/alert-log.entity.ts';
+import { AlertLog, Client, OnboardingState } from './entities/index.ts';
+import type { Severity } from './entities/onboarding-state.entity.ts';
+import { DELETE_FAILURES, type DeletionLog } from './deletion-rules.ts';
+import { presentAlert, presentClient, presentStuckClient } from './cockpit.presenter.ts';
+import type { deleteClientWorkflow } from '../../workflows/cockpit/delete-client.workflow.ts';
+
+/** Totals are exact up to this many rows, then reported as capped (see README). */
+export const TOTAL_CAP = 10_000;
+
+const BY_STUCK_AT: KeysetOrder = { column: 'stuck_detected_at', prop: 'stuckDetectedAt' };
+
+export interface CockpitDeps {
+  orm: MikroORM;
+  temporal: TemporalClient;
+  taskQueue: string;
+  syncWaitMs: number;
+  logger: Logger;
+}
+
+/** What a DELETE answered: the deletion log, or a run still going after the wait bound. */
+export type DeleteOutcome = { state: 'deleted'; log: DeletionLog } | { state: 'running'; workflowId: string };
+
+export function createCockpitService(deps: CockpitDeps) {
+  const em = () => deps.orm.em as EntityManager;
+  const log = deps.logger.child({ module: 'cockpit' });
+
+  /** Locks the client, applies `change`, audits before/after, all in one transaction. */
+  async function mutateClient(id: string, who: AuditContext, action: string, change: (c: Client, tx: EntityManager) => Promise<void> | void) {
+    return em().transactional(async (tx) => {
+      const client = await tx.findOne(Client, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!client) throw notFound('Client not found');
+      const before = presentClient(client);
+      await change(client, tx);
+      await tx.flush();
+      recordAudit(tx, who, { action, resourceType: 'client', resourceId: id, outcome: 'success', before, after: presentClient(client) });
+      return { client, before };
+    });
+  }
+
+  return {
+    async listAlerts(q: { limit: number; alertType?: AlertType; severity?: Severity; resourceId?: string; cursor?: Cursor }) {
+      const filter = {
+        ...(q.alertType ? { alertType: q.alertType } : {}),
+        ...(q.severity ? { severity: q.severity } : {}),
+        ...(q.resourceId ? { resourceId: q.resourceId } : {}),
+      };
+      const page = keysetPage(em().createQueryBuilder(AlertLog, 'a').where(filter), 'a', BY_CREATED_AT, q.cursor);
+      const [{ items, nextCursor }, count] = await Promise.all([
+        fetchPage(page, BY_CREATED_AT, q.limit),
+        cappedCount(em(), em().createQueryBuilder(AlertLog, 'a').where(filter), TOTAL_CAP),
+      ]);
+      return { alerts: items.map(presentAlert), total: count.total, totalCapped: count.totalCapped, showing: items.length, nextCursor };
+    },
+
+    async listStuckClients(q: { severity?: Severity; terminal?: boolean; limit: number; cursor?: Cursor }) {
+      const qb = em()
+        .createQueryBuilder(OnboardingState, 's')
+        .where({ stuckDetectedAt: { $ne: null }, ...(q.severity ? { stuckSeverity: q.severity } : {}), ...(q.terminal !== undefined ? { isTerminal: q.terminal } : {}) });
+      const { items, nextCursor } = await fetchPage(keysetPage(qb, 's', BY_STUCK_AT, q.cursor), BY_STUCK_AT, q.limit);
+      const ids = items.map((s) => s.clientId);
+      const [clients, alerts] = await Promise.all([
+        em().find(Client, { id: { $in: ids } }),
+        em().find(AlertLog, { alertType: 'STUCK_CLIENT', resourceId: { $in: ids }, resolvedAt: null }),
+      ]);
+      const byId = new Map(clients.map((c) => [c.id, c]));
+      const alertBy = new Map(alerts.map((a) => [a.resourceId, a]));
+      const now = new Date();
+      const stuck = items
+        .filter((s) => byId.has(s.clientId))
+        .map((s) => presentStuckClient(s, byId.get(s.clientId)!, alertBy.get(s.clientId) ?? null, now));
+      return { clients: stuck, showing: stuck.length, nextCursor };
+    },
+
+    async listClients(q: { limit: number; cursor?: Cursor }) {
+      const qb = keysetPage(em().createQueryBuilder(Client, 'c'), 'c', BY_CREATED_AT, q.cursor);
+      const [{ items, nextCursor }, count] = await Promise.all([
+        fetchPage(qb, BY_CREATED_AT, q.limit),
+        cappedCount(em(), em().createQueryBuilder(Client, 'c'), TOTAL_CAP),
+      ]);
+      return { clients: items.map((c) => presentClient(c)), total: count.total, totalCapped: count.totalCapped, showing: items.length, nextCursor };
+    },
+
+    async getClient(id: string) {
+      const [client, onboarding] = await Promise.all([
+        em().findOne(Client, id),
+        em().findOne(OnboardingState, { clientId: id }, { orderBy: { createdAt: 'desc' } }),
+      ]);
+      if (!client) throw notFound('Client not found');
+      return presentClient(client, onboarding);
+    },
+
+    async setAlertsMuted(id: string, muted: boolean, who: AuditContext) {
+      const { client } = await mutateClient(id, who, muted ? 'client.alerts.mute' : 'client.alerts.unmute', (c) => {
+        c.opsAlertsMuted = muted;
+      });
+      log.info({ clientId: id, muted }, `ops alerts ${muted ? 'muted' : 'unmuted'}`);
+      return { clientId: client.id, businessName: client.businessName, opsAlertsMuted: client.opsAlertsMuted };
+    },
+
+    /** Clears the suppression timestamp and closes the open PAYMENT_BLOCK alert, so detection may alert again. */
+    async resetPaymentAlert(id: string, who: AuditContext) {
+      const { client, before } = await mutateClient(id, who, 'client.payment-alert.reset', async (c, tx) => {
+        c.paymentGateAlertedAt = null;
+        await tx.nativeUpdate(AlertLog, { alertType: 'PAYMENT_BLOCK', resourceId: id, resolvedAt: null }, { resolvedAt: new Date() });
+      });
+      log.info({ clientId: id, previousAlert: before.paymentGateAlertedAt }, `payment gate alert RESET for client ${id} (${client.businessName})`);
+      return {
+        clientId: client.id,
+        businessName: client.businessName,
+        paymentGateAlertedAt: null,
+        message: 'Payment gate alert suppression cleared. Client can be alerted again if stuck.',
+      };
+    },
+
+    /** Clears stuck detection on the onboarding state and closes the open STUCK_CLIENT alert. */
+    async resetStuck(id: string, who: AuditContext) {
+      return em().transactional(async (tx) => {
+        const client = await tx.findOne(Client, id);
+        if (!client) throw notFound('Client not found');
+        const state = await tx.findOne(OnboardingState, { clientId: id }, { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { createdAt: 'desc' } });
+        if (!state) throw notFound('Client has no onboarding state');
+        const previous = state.stuckDetectedAt;
+        state.stuckDetectedAt = null;
+        state.stuckSeverity = null;
+        state.isTerminal = false;
+        await tx.nativeUpdate(AlertLog, { alertType: 'STUCK_CLIENT', resourceId: id, resolvedAt: null }, { resolvedAt: new Date() });
+        recordAudit(tx, who, {
+          action: 'client.stuck.reset', resourceType: 'onboarding_state', resourceId: state.id, outcome: 'success',
+          before: { stuckDetectedAt: previous?.toISOString() ?? null }, after: { stuckDetectedAt: null },
+        });
+        log.info({ clientId: id, previousDetection: previous }, `stuck detection RESET for client ${id} (${client.businessName})`);
+        return {
+          clientId: client.id,
+          businessName: client.businessName,
+          stuckDetectedAt: null,
+          message: 'Stuck detection reset. Client can be detected as stuck again if necessary.',
+        };
+      });
+    },
+
+    /** Starts (or joins) client-delete:<id> and waits for it within the sync bound. */
+    async deleteClient(id: string, confirmBusinessName: string | undefined, who: AuditContext): Promise<DeleteOutcome> {
+      const wfId = workflowId('client-delete', id);
+      const handle = await startOrAttach<typeof deleteClientWorkflow>(deps.temporal, {
+        workflowType: 'deleteClientWorkflow',
+        workflowId: wfId,
+        taskQueue: deps.taskQueue,
+        args: [{ clientId: id, confirmBusinessName, audit: who }],
+        labels: { operation: 'client-delete', tenantId: id, actor: `${who.actorType}:${who.actorId}` },
+        memo: { requestId: who.requestId },
+        summary: `Delete client ${id}`,
+      });
+      const outcome = await awaitOutcome<DeletionLog>(handle, deps.syncWaitMs);
+      if (outcome.state === 'completed') return { state: 'deleted', log: outcome.result };
+      if (outcome.state === 'running') return { state: 'running', workflowId: wfId };
+      const failure = outcome.failure;
+      if (failure?.type === DELETE_FAILURES.notFound) throw notFound('Client not found');
+      if (failure?.type === DELETE_FAILURES.safety) {
+        const [details] = (failure.details ?? []) as [{ violations: string[] }];
+        throw new AppError(400, 'SAFETY_CHECK_FAILED', 'Cannot delete client. Safety checks failed.', { violations: details?.violations ?? [] });
+      }
+      log.error({ clientId: id, workflowId: wfId, err: outcome.error }, 'DELETE FAILED (TRANSACTION ROLLED BACK)');
+      throw new AppError(500, 'DELETE_FAILED', 'Failed to delete client. Transaction rolled back.', { workflowId: wfId });
+    },
+
+    /** Status of a cockpit run (the 202 answer of a slow DELETE points here). */
+    async getOperation(wfId: string) {
+      if (!wfId.startsWith('client-delete:')) throw notFound('Operation not found');
+      const handle = deps.temporal.workflow.getHandle(wfId);
+      const desc = await handle.describe().catch(() => null);
+      if (!desc) throw notFound('Operation not found');
+      const status = desc.status.name;
+      const outcome = status === 'RUNNING' ? null : await awaitOutcome<DeletionLog>(handle, 1_000);
+      return {
+        workflowId: wfId,
+        runId: desc.runId,
+        status,
+        startedAt: desc.startTime.toISOString(),
+        closedAt: desc.closeTime?.toISOString() ?? null,
+        ...(outcome?.state === 'completed' ? { result: outcome.result } : {}),
+        ...(outcome?.state === 'failed' ? { error: { code: outcome.failure?.type ?? 'DELETE_FAILED', message: outcome.failure?.message ?? 'failed' } } : {}),
+      };
+    },
+  };
+}
+
+export type CockpitService = ReturnType<typeof createCockpitService>;

@@ -1,0 +1,30 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import type { Severity } from './onboarding-state.entity.ts';
+
+export const ALERT_TYPES = ['STUCK_CLIENT', 'PAYMENT_BLOCK', 'POOL_EMPTY'] as const;
+export type AlertType = (typeof ALERT_TYPES)[number];
+
+/**
+ * One raised ops alert. At most one open (resolvedAt null) alert per type and
+ * resource: a partial unique index enforces it, so concurrent detections cannot duplicate.
+ */
+const AlertLogSchema = defineEntity({
+  name: 'AlertLog',
+  tableName: 'alert_log',
+  properties: {
+    id: p.string().primary(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    alertType: p.string().$type<AlertType>(),
+    alertKey: p.string(),
+    severity: p.string().$type<Severity>(),
+    resourceId: p.string(),
+    deliveredAt: p.datetime().nullable(),
+    channel: p.string(),
+    metadata: p.json<Record<string, unknown>>().default('{}'),
+    resolvedAt: p.datetime().nullable(),
+  },
+});
+
+export class AlertLog extends AlertLogSchema.class {}
+AlertLogSchema.setClass(AlertLog);
+export { AlertLogSchema };

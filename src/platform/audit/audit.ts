@@ -1,0 +1,52 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Context } from 'koa';
+import { AuditEvent } from './audit-event.entity.ts';
+import type { Principal } from '../auth/principal.ts';
+
+/** Who did it and from where: captured at the HTTP edge, carried into workflows. */
+export interface AuditContext {
+  actorType: string;
+  actorId: string;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+}
+
+export interface AuditRecord {
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  outcome: 'success' | 'rejected' | 'failed';
+  before?: unknown;
+  after?: unknown;
+  workflowId?: string | null;
+}
+
+export function auditContextFrom(ctx: Context): AuditContext {
+  const principal = ctx.state.principal as Principal | undefined;
+  return {
+    actorType: principal?.kind ?? 'anonymous',
+    actorId: principal?.name ?? 'anonymous',
+    ip: ctx.ip || null,
+    userAgent: ctx.get('user-agent') || null,
+    requestId: (ctx.state.requestId as string | undefined) ?? null,
+  };
+}
+
+/** Adds an audit event to the unit of work of `em`, so it commits with the change it records. */
+export function recordAudit(em: EntityManager, who: AuditContext, what: AuditRecord): AuditEvent {
+  return em.create(AuditEvent, {
+    actorType: who.actorType,
+    actorId: who.actorId,
+    ip: who.ip,
+    userAgent: who.userAgent,
+    requestId: who.requestId,
+    action: what.action,
+    resourceType: what.resourceType,
+    resourceId: what.resourceId,
+    outcome: what.outcome,
+    before: what.before ?? null,
+    after: what.after ?? null,
+    workflowId: what.workflowId ?? null,
+  } as never);
+}

@@ -1,0 +1,64 @@
+import { raw, type EntityManager, type QueryBuilder } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+
+/**
+ * Keyset pagination over (<time column> desc, id desc): a page costs the same at
+ * row 1,000,000 as at row 1 because the index seek starts at the cursor.
+ */
+export interface Cursor {
+  at: Date;
+  id: string;
+}
+
+/** The time column a list is ordered by: its SQL name and its entity property. */
+export interface KeysetOrder {
+  column: string;
+  prop: string;
+}
+
+export const BY_CREATED_AT: KeysetOrder = { column: 'created_at', prop: 'createdAt' };
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify([c.at.toISOString(), c.id])).toString('base64url');
+}
+
+/** zod field for a `cursor` query parameter; a malformed cursor is a 400 on that field. */
+export const cursorParam = z
+  .string()
+  .max(512)
+  .transform((text, ctx): Cursor => {
+    try {
+      const [at, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as [string, string];
+      const date = new Date(at);
+      if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error('bad cursor');
+      return { at: date, id };
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'is not a cursor returned by this API (use nextCursor)' });
+      return z.NEVER;
+    }
+  });
+
+export function keysetPage<T extends object>(qb: QueryBuilder<T, any>, alias: string, order: KeysetOrder, cursor: Cursor | undefined) {
+  if (cursor) qb.andWhere(`(${alias}.${order.column}, ${alias}.id) < (?, ?)`, [cursor.at, cursor.id]);
+  return qb.orderBy({ [order.prop]: 'desc', id: 'desc' } as never);
+}
+
+/** Fetches limit+1 rows to know whether another page exists without counting. */
+export async function fetchPage<T extends { id: string }>(qb: QueryBuilder<T, any>, order: KeysetOrder, limit: number) {
+  const rows = (await qb.limit(limit + 1).getResultList()) as T[];
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1] as (T & Record<string, unknown>) | undefined;
+  const nextCursor = rows.length > limit && last ? encodeCursor({ at: last[order.prop] as Date, id: last.id }) : null;
+  return { items, nextCursor };
+}
+
+/**
+ * Counts matching rows up to `cap` through the filter's index: the cost is bounded
+ * by the cap, not by the table. Callers report `totalCapped` when the cap was hit.
+ */
+export async function cappedCount<T extends object>(em: EntityManager, qb: QueryBuilder<T, any>, cap: number) {
+  const { sql, params } = qb.select(raw('1') as never).limit(cap + 1).toQuery();
+  const res = (await em.getConnection().execute(`select count(*)::int as n from (${sql}) t`, params as unknown[])) as { n: number }[];
+  const n = res[0]?.n ?? 0;
+  return { total: Math.min(n, cap), totalCapped: n > cap };
+}

@@ -1,0 +1,35 @@
+import { defineConfig, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { migrationsList } from './migrations/index.ts';
+import * as cockpit from '../../cockpit/entities/index.ts';
+import { OperatorApiKeySchema } from '../auth/entities/operator-api-key.entity.ts';
+import { AuditEventSchema } from '../audit/audit-event.entity.ts';
+
+/** Every entity of every module; one list so API, worker and tests see the same model. */
+export const entities = [
+  cockpit.ClientSchema,
+  cockpit.OnboardingStateSchema,
+  cockpit.AlertLogSchema,
+  cockpit.PhoneNumberSchema,
+  cockpit.CustomerSchema,
+  cockpit.BookingSchema,
+  cockpit.LeadSchema,
+  cockpit.ClientUserSchema,
+  cockpit.ConversationSchema,
+  cockpit.MessageSchema,
+  OperatorApiKeySchema,
+  AuditEventSchema,
+];
+
+export function createOrmOptions(databaseUrl: string, poolMax = 10): Options {
+  return defineConfig({
+    clientUrl: databaseUrl,
+    entities,
+    extensions: [Migrator],
+    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
+    pool: { min: 0, max: poolMax },
+    debug: false,
+    // Entities are checked against committed migrations by tests, not at every boot.
+    discovery: { warnWhenNoEntities: true },
+  });
+}

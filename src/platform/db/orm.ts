@@ -1,0 +1,29 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import { createOrmOptions } from './mikro-orm.config.ts';
+
+export type Orm = MikroORM;
+
+export async function openOrm(databaseUrl: string, poolMax?: number): Promise<Orm> {
+  return MikroORM.init(createOrmOptions(databaseUrl, poolMax));
+}
+
+// Any fixed number works; it only has to be the same in every process of the platform.
+const MIGRATION_LOCK_KEY = 4_242_001;
+
+/**
+ * Runs committed migrations once, even when API and worker processes start together:
+ * the first takes a session advisory lock, the others wait and then find nothing to do.
+ */
+export async function migrate(orm: Orm, databaseUrl: string): Promise<string[]> {
+  const lock = new pg.Client({ connectionString: databaseUrl });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const done = await orm.migrator.up();
+    return done.map((m) => m.name);
+  } finally {
+    await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
+    await lock.end();
+  }
+}

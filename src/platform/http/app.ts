@@ -1,0 +1,119 @@
+import Koa, { type Context, type Middleware } from 'koa';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import { RequestContext } from '@mikro-orm/core';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { TemporalHandle } from '../temporal/client.ts';
+import { AppError } from './errors.ts';
+import { renderError, type EnvelopeName } from './envelopes.ts';
+import type { OpenApiRegistry } from './openapi.ts';
+
+export interface MountedModule {
+  prefix: string;
+  envelope: EnvelopeName;
+  router: Router;
+}
+
+export interface AppDeps {
+  orm: MikroORM;
+  temporal: TemporalHandle;
+  logger: Logger;
+  metrics: Metrics;
+  openapi: OpenApiRegistry;
+  bodyLimit: string;
+  modules: MountedModule[];
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function envelopeFor(path: string, modules: MountedModule[]): EnvelopeName {
+  return modules.find((m) => path === m.prefix || path.startsWith(`${m.prefix}/`))?.envelope ?? 'platform';
+}
+
+/** Turns anything thrown below into the module's error envelope; unknown errors never leak details. */
+function errorMiddleware(deps: AppDeps): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw new AppError(404, 'NOT_FOUND', `No route for ${ctx.method} ${ctx.path}`);
+    } catch (raw) {
+      const err = toAppError(raw, ctx, deps.logger);
+      ctx.status = err.status;
+      if (err.headers) ctx.set(err.headers);
+      ctx.body = renderError(envelopeFor(ctx.path, deps.modules), err);
+    }
+  };
+}
+
+function toAppError(raw: unknown, ctx: Context, logger: Logger): AppError {
+  if (raw instanceof AppError) return raw;
+  const e = raw as { status?: number; type?: string; message?: string; expose?: boolean };
+  if (e?.status === 413) return new AppError(413, 'PAYLOAD_TOO_LARGE', 'Request body is too large');
+  if (e?.status === 415) return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
+  if (e?.status === 400 && e.expose) return new AppError(400, 'INVALID_JSON', `Request body is not valid JSON: ${e.message}`);
+  if (e?.status === 405 || e?.status === 501) return new AppError(405, 'METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}`);
+  logger.error({ err: raw, requestId: ctx.state.requestId, path: ctx.path }, 'unhandled error');
+  return new AppError(500, 'INTERNAL_ERROR', 'Internal error; see server logs with the request id');
+}
+
+function observe(deps: AppDeps): Middleware {
+  return async (ctx, next) => {
+    const incoming = ctx.get('x-request-id');
+    const requestId = REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    ctx.state.requestId = requestId;
+    ctx.set('X-Request-Id', requestId);
+    const end = deps.metrics.httpDuration.startTimer();
+    try {
+      await next();
+    } finally {
+      const route = (ctx as Context & { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
+      end({ method: ctx.method, route: String(route), status: String(ctx.status) });
+      deps.logger.info({ requestId, method: ctx.method, path: ctx.path, status: ctx.status, workflowId: ctx.state.workflowId }, 'request');
+    }
+  };
+}
+
+function platformRoutes(deps: AppDeps): Router {
+  const router = new Router();
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  router.get('/readyz', async (ctx) => {
+    const checks = await Promise.all([
+      deps.orm.em.getConnection().execute('select 1').then(() => 'ok', (e: Error) => `down: ${e.message}`),
+      deps.temporal.connection.healthService.check({}).then(() => 'ok', (e: Error) => `down: ${e.message}`),
+    ]);
+    const [database, temporal] = checks;
+    const ready = checks.every((c) => c === 'ok');
+    ctx.status = ready ? 200 : 503;
+    ctx.body = { status: ready ? 'ready' : 'not_ready', checks: { database, temporal } };
+  });
+  router.get('/metrics', async (ctx) => {
+    ctx.type = deps.metrics.registry.contentType;
+    ctx.body = await deps.metrics.registry.metrics();
+  });
+  router.get('/openapi.json', (ctx) => {
+    ctx.body = deps.openapi.document({ title: 'Ops Platform', version: '1.0.0' });
+  });
+  return router;
+}
+
+/** Builds the Koa app from its dependencies; nothing listens until the caller says so. */
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa({ proxy: false });
+  app.use(observe(deps));
+  app.use(errorMiddleware(deps));
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.bodyLimit, encoding: 'utf-8' }));
+  // One identity map per request: entities never leak between requests.
+  app.use((ctx, next) => RequestContext.create(deps.orm.em, next));
+  const platform = platformRoutes(deps);
+  app.use(platform.routes());
+  for (const m of deps.modules) {
+    app.use(m.router.routes());
+    app.use(m.router.allowedMethods({ throw: true }));
+  }
+  return app;
+}

@@ -1,0 +1,30 @@
+/** A failure the caller can act on; the error middleware renders it in the module's envelope. */
+export class AppError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details?: Record<string, unknown>;
+  readonly headers?: Record<string, string>;
+
+  constructor(status: number, code: string, message: string, details?: Record<string, unknown>, headers?: Record<string, string>) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+    this.headers = headers;
+  }
+}
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export const validationError = (issues: FieldIssue[]) =>
+  new AppError(400, 'VALIDATION_ERROR', `Invalid request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, { issues });
+
+export const notFound = (message: string) => new AppError(404, 'NOT_FOUND', message);
+
+export const unauthorized = (message: string) =>
+  new AppError(401, 'UNAUTHORIZED', message, undefined, { 'WWW-Authenticate': 'Bearer' });
+
+export const forbidden = (message: string) => new AppError(403, 'FORBIDDEN', message);

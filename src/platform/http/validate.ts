@@ -1,0 +1,42 @@
+import type { Middleware } from 'koa';
+import type { z } from 'zod';
+import { validationError, type FieldIssue } from './errors.ts';
+
+export interface InputSchemas {
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+}
+
+export type Input<S extends InputSchemas> = {
+  [K in keyof S]-?: NonNullable<S[K]> extends z.ZodType ? z.output<NonNullable<S[K]>> : never;
+};
+
+function issuesOf(where: string, error: z.ZodError): FieldIssue[] {
+  return error.issues.map((i) => ({
+    field: [where, ...i.path.map(String)].join('.'),
+    message: i.message,
+  }));
+}
+
+/**
+ * Parses params, query and body with their schemas into ctx.state.input. Every
+ * failing field is reported at once, so a caller can fix a request in one go.
+ */
+export function validate(schemas: InputSchemas): Middleware {
+  return async (ctx, next) => {
+    const issues: FieldIssue[] = [];
+    const input: Record<string, unknown> = {};
+    const sources = { params: ctx.params ?? {}, query: ctx.query, body: ctx.request.body ?? {} } as Record<string, unknown>;
+    for (const key of ['params', 'query', 'body'] as const) {
+      const schema = schemas[key];
+      if (!schema) continue;
+      const parsed = schema.safeParse(sources[key]);
+      if (parsed.success) input[key] = parsed.data;
+      else issues.push(...issuesOf(key, parsed.error));
+    }
+    if (issues.length) throw validationError(issues);
+    ctx.state.input = input;
+    await next();
+  };
+}

@@ -1,0 +1,79 @@
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
+import type { Workflow } from '@temporalio/common';
+import { AppError } from '../http/errors.ts';
+import { runSearchAttributes, type RunLabels } from './search-attributes.ts';
+
+export interface StartRequest<W extends Workflow> {
+  workflowType: string;
+  workflowId: string;
+  taskQueue: string;
+  args: Parameters<W>;
+  labels: RunLabels;
+  memo?: Record<string, unknown>;
+  summary?: string;
+}
+
+/**
+ * Starts a run, or attaches to the one that already owns this workflow ID: a
+ * duplicate start while it runs joins it (USE_EXISTING); after it completed, the
+ * completed run answers (a failed run may be retried with a fresh one).
+ */
+export async function startOrAttach<W extends Workflow>(client: Client, req: StartRequest<W>): Promise<WorkflowHandle<W>> {
+  try {
+    return await client.workflow.start<W>(req.workflowType, {
+      workflowId: req.workflowId,
+      taskQueue: req.taskQueue,
+      args: req.args,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      typedSearchAttributes: runSearchAttributes(req.labels),
+      memo: { actor: req.labels.actor, ...req.memo },
+      staticSummary: req.summary,
+    } as never);
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return client.workflow.getHandle<W>(req.workflowId);
+    // Nothing was started: say so clearly, the caller can retry with the same key safely.
+    throw new AppError(503, 'WORKFLOW_ENGINE_UNAVAILABLE', `Could not start ${req.workflowId}: ${(err as Error).message}. Retry; the same request never runs twice.`);
+  }
+}
+
+export type RunOutcome<R> =
+  | { state: 'completed'; result: R }
+  | { state: 'failed'; failure: ApplicationFailure | null; error: Error }
+  | { state: 'running' };
+
+/** Waits for a run's result at most `timeoutMs`; a run still going is reported as running. */
+export async function awaitOutcome<R>(handle: WorkflowHandle, timeoutMs: number): Promise<RunOutcome<R>> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<RunOutcome<R>>((resolve) => {
+    timer = setTimeout(() => resolve({ state: 'running' }), timeoutMs);
+  });
+  const result = handle.result().then(
+    (r) => ({ state: 'completed', result: r as R }) as RunOutcome<R>,
+    (err: Error) => {
+      if (err instanceof WorkflowFailedError) return { state: 'failed', failure: findApplicationFailure(err), error: err } as RunOutcome<R>;
+      throw err;
+    },
+  );
+  try {
+    return await Promise.race([result, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The business failure (non-retryable ApplicationFailure) at the root of a failed run, if any. */
+export function findApplicationFailure(err: unknown): ApplicationFailure | null {
+  let cur: unknown = err;
+  while (cur instanceof Error) {
+    if (cur instanceof ApplicationFailure && cur.type) return cur;
+    cur = cur instanceof TemporalFailure || cur instanceof WorkflowFailedError ? cur.cause : undefined;
+  }
+  return null;
+}

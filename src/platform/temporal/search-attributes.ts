@@ -1,0 +1,23 @@
+import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
+
+/** Custom search attributes set on every run, so the Web UI can filter by them. */
+export const Operation = defineSearchAttributeKey('Operation', SearchAttributeType.KEYWORD);
+export const TenantId = defineSearchAttributeKey('TenantId', SearchAttributeType.KEYWORD);
+export const Actor = defineSearchAttributeKey('Actor', SearchAttributeType.KEYWORD);
+
+export const SEARCH_ATTRIBUTE_NAMES = [Operation.name, TenantId.name, Actor.name] as const;
+
+export interface RunLabels {
+  operation: string;
+  tenantId?: string;
+  actor: string;
+}
+
+export function runSearchAttributes(labels: RunLabels): TypedSearchAttributes {
+  const pairs = [
+    { key: Operation, value: labels.operation },
+    { key: Actor, value: labels.actor },
+    ...(labels.tenantId ? [{ key: TenantId, value: labels.tenantId }] : []),
+  ];
+  return new TypedSearchAttributes(pairs);
+}

@@ -1,0 +1,52 @@
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
+import { loadConfig, requireDatabaseUrl, temporalAddress, ConfigError } from '../src/platform/config.ts';
+import { migrate, openOrm } from '../src/platform/db/orm.ts';
+import { createLogger } from '../src/platform/observability/logger.ts';
+import { ensureSearchAttributes } from '../src/platform/temporal/ensure-search-attributes.ts';
+import { ensureAlertDetectionSchedule } from '../src/cockpit/alert-schedule.ts';
+import { createActivities } from '../activities/index.ts';
+
+export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/** The worker process: runs every workflow and activity of the platform on one task queue. */
+export async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, 'ops-worker');
+  const databaseUrl = requireDatabaseUrl(config);
+  const orm = await openOrm(databaseUrl, config.db.poolMax);
+  await migrate(orm, databaseUrl);
+
+  const connection = await NativeConnection.connect({ address: temporalAddress(config) });
+  await ensureSearchAttributes(connection, config.temporal.namespace);
+  const client = new Client({ connection: connection as never, namespace: config.temporal.namespace });
+  const scheduleId = await ensureAlertDetectionSchedule(client, {
+    taskQueue: config.temporal.taskQueue,
+    everyMs: config.alerts.detectionEveryMs,
+    stuckThresholdMs: config.alerts.stuckThresholdMs,
+  });
+
+  const options: WorkerOptions = {
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    workflowsPath,
+    activities: createActivities({ orm, logger }),
+  };
+  const worker = await Worker.create(options);
+  logger.info({ taskQueue: config.temporal.taskQueue, scheduleId }, 'worker running');
+  const stop = () => worker.shutdown();
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  await worker.run();
+  await orm.close();
+  await connection.close();
+}
+
+if (import.meta.main) {
+  main().catch((err) => {
+    console.error(err instanceof ConfigError ? err.message : err);
+    process.exit(1);
+  });
+}

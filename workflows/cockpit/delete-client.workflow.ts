@@ -1,0 +1,31 @@
+import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { CockpitActivities, DeleteClientInput } from '../../activities/cockpit/index.ts';
+import type { DeletionLog } from '../../src/cockpit/deletion-rules.ts';
+import { dbStep, transactionalStep } from '../presets.ts';
+
+const { checkClientDeletable, recordAuditEvent } = proxyActivities<CockpitActivities>(dbStep);
+const { deleteClientData } = proxyActivities<CockpitActivities>(transactionalStep);
+
+export const DELETE_FAILED = 'DELETE_FAILED';
+
+/**
+ * client-delete:<id>. Safety checks first (nothing touched if any fails), then
+ * one transaction that deletes everything or nothing.
+ */
+export async function deleteClientWorkflow(input: Omit<DeleteClientInput, 'workflowId'>): Promise<DeletionLog> {
+  const request: DeleteClientInput = { ...input, workflowId: workflowInfo().workflowId };
+
+  await checkClientDeletable(request);
+
+  try {
+    return await deleteClientData(request);
+  } catch (err) {
+    const cause = (err as { cause?: unknown }).cause;
+    if (cause instanceof ApplicationFailure && cause.nonRetryable) throw cause;
+    await recordAuditEvent(request.audit, {
+      action: 'client.delete', resourceType: 'client', resourceId: input.clientId, outcome: 'failed',
+      after: { error: cause instanceof Error ? cause.message : String(err) }, workflowId: request.workflowId,
+    });
+    throw ApplicationFailure.nonRetryable('Failed to delete client. Transaction rolled back.', DELETE_FAILED);
+  }
+}

@@ -1,0 +1,17 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { CockpitActivities, DetectionInput } from '../../activities/cockpit/index.ts';
+import { dbStep } from '../presets.ts';
+
+const { detectStuckClients, detectPaymentBlocks, detectPoolEmpty } = proxyActivities<CockpitActivities>(dbStep);
+
+export interface DetectionResult {
+  raised: { STUCK_CLIENT: number; PAYMENT_BLOCK: number; POOL_EMPTY: number };
+}
+
+/** Run by the alert schedule: each alert type is its own step in the Web UI. */
+export async function detectAlertsWorkflow(input: DetectionInput): Promise<DetectionResult> {
+  const STUCK_CLIENT = await detectStuckClients(input);
+  const PAYMENT_BLOCK = await detectPaymentBlocks();
+  const POOL_EMPTY = await detectPoolEmpty();
+  return { raised: { STUCK_CLIENT, PAYMENT_BLOCK, POOL_EMPTY } };
+}

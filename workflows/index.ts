@@ -1,0 +1,2 @@
+export { deleteClientWorkflow } from './cockpit/delete-client.workflow.ts';
+export { detectAlertsWorkflow } from './cockpit/detect-alerts.workflow.ts';

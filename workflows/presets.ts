@@ -1,0 +1,20 @@
+import type { ActivityOptions } from '@temporalio/workflow';
+
+/** Named timeout/retry presets, so each step says what kind of work it is. */
+
+/** A short database read or write; transient failures retried briefly. */
+export const dbStep: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 5 },
+};
+
+/**
+ * One all-or-nothing database transaction. Heartbeats reveal a dead worker in
+ * seconds; a few attempts cover a lost connection, then the run fails cleanly
+ * (the transaction rolled back, nothing half-done).
+ */
+export const transactionalStep: ActivityOptions = {
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: '5s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 3 },
+};
