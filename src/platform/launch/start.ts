@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import pg from 'pg';
+import { loadConfig, ConfigError } from '../config.ts';
+import { migrate, openOrm } from '../db/orm.ts';
+import { generateApiKey, upsertOperatorKey } from '../auth/api-keys.ts';
+import { seedCockpitDemo } from '../../cockpit/demo-seed.ts';
+import { startEmbeddedPostgres, type EmbeddedPg } from './embedded-postgres.ts';
+import { startTemporalDevServer, type DevServer } from './temporal-dev-server.ts';
+import { stopChild, waitForPort, assertPortFree } from './processes.ts';
+
+const log = (m: string) => console.error(`[ops] ${m}`);
+
+async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (!rowCount) await client.query(`create database "${name}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * `./ops start`: embedded PostgreSQL and a Temporal dev server unless
+ * DATABASE_URL / TEMPORAL_ADDRESS point elsewhere, migrations, demo data, then
+ * one API and one worker process. Ctrl-C stops everything it started.
+ */
+async function start(): Promise<void> {
+  const config = loadConfig();
+  const stoppers: (() => Promise<void>)[] = [];
+  const children: ChildProcess[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping…');
+    for (const c of children) await stopChild(c, 'SIGTERM').catch(() => {});
+    for (const s of stoppers.reverse()) await s().catch((e) => log(`stop failed: ${String(e)}`));
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    await assertPortFree(config.http.port, 'the API');
+    let databaseUrl = config.db.url;
+    if (!databaseUrl) {
+      const embedded: EmbeddedPg = await startEmbeddedPostgres({ dir: config.db.embedded.dir, port: config.db.embedded.port, persistent: true, log });
+      stoppers.push(() => embedded.stop());
+      await ensureDatabase(embedded.url('postgres'), 'ops');
+      databaseUrl = embedded.url('ops');
+      log(`embedded PostgreSQL on 127.0.0.1:${config.db.embedded.port}`);
+    }
+    let temporalAddress = config.temporal.address;
+    let uiUrl: string | null = null;
+    if (!temporalAddress) {
+      const dev: DevServer = await startTemporalDevServer({
+        port: config.temporal.devPort, uiPort: config.temporal.uiPort, dataDir: '.data', namespace: config.temporal.namespace, log,
+      });
+      stoppers.push(() => dev.stop());
+      temporalAddress = dev.address;
+      uiUrl = dev.uiUrl;
+    }
+
+    const orm = await openOrm(databaseUrl);
+    const applied = await migrate(orm, databaseUrl);
+    if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
+    await seedCockpitDemo(orm.em.fork());
+    const operatorKey = config.auth.adminApiKey ?? generateApiKey();
+    if (!config.auth.adminApiKey) await upsertOperatorKey(orm.em.fork(), 'demo-operator', operatorKey, 'admin');
+    await orm.close();
+
+    const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress };
+    for (const script of ['workers/ops.worker.ts', 'src/main.ts']) {
+      const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+      child.once('exit', (code) => {
+        if (!stopping) {
+          log(`${script} exited (${code}); stopping the platform`);
+          void stopAll(1);
+        }
+      });
+      children.push(child);
+    }
+    await waitForPort(config.http.port, 'API', 60_000);
+    const api = `http://${config.http.host}:${config.http.port}`;
+    console.log([
+      '',
+      'Ops Platform is running.',
+      `  API:              ${api}   (try: curl -H "Authorization: Bearer ${operatorKey}" ${api}/api/admin/clients)`,
+      `  Temporal Web UI:  ${uiUrl ?? `(external cluster at ${temporalAddress})`}`,
+      `  Operator API key: ${operatorKey}`,
+      `  OpenAPI:          ${api}/openapi.json   Metrics: ${api}/metrics`,
+      'Press Ctrl-C to stop everything.',
+      '',
+    ].join('\n'));
+  } catch (err) {
+    log(err instanceof ConfigError ? err.message : `start failed: ${(err as Error).message}`);
+    await stopAll(1);
+  }
+}
+
+void start();
