@@ -53,7 +53,8 @@ function toAppError(raw: unknown, ctx: Context, logger: Logger): AppError {
   const e = raw as { status?: number; type?: string; message?: string; expose?: boolean };
   if (e?.status === 413) return new AppError(413, 'PAYLOAD_TOO_LARGE', 'Request body is too large');
   if (e?.status === 415) return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
-  if (e?.status === 400 && e.expose) return new AppError(400, 'INVALID_JSON', `Request body is not valid JSON: ${e.message}`);
+  // Only the body parser throws plain 400s here (our own errors are AppErrors).
+  if (e?.status === 400) return new AppError(400, 'INVALID_JSON', 'Request body is not valid JSON');
   if (e?.status === 405 || e?.status === 501) return new AppError(405, 'METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}`);
   logger.error({ err: raw, requestId: ctx.state.requestId, path: ctx.path }, 'unhandled error');
   return new AppError(500, 'INTERNAL_ERROR', 'Internal error; see server logs with the request id');

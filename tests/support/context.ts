@@ -1,0 +1,66 @@
+import type { Server } from 'node:http';
+import request from 'supertest';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { loadConfig } from '../../src/platform/config.ts';
+import { openOrm } from '../../src/platform/db/orm.ts';
+import { connectTemporal, type TemporalHandle } from '../../src/platform/temporal/client.ts';
+import { createLogger } from '../../src/platform/observability/logger.ts';
+import { buildApi } from '../../src/api.ts';
+import { testEnv } from './env.ts';
+
+export interface TestContext {
+  orm: MikroORM;
+  temporal: TemporalHandle;
+  server: Server;
+  env: ReturnType<typeof testEnv>;
+  /** supertest bound to the app, already carrying the operator key. */
+  api: {
+    get(path: string): request.Test;
+    post(path: string): request.Test;
+    patch(path: string): request.Test;
+    delete(path: string): request.Test;
+  };
+  anonymous: ReturnType<typeof request>;
+  sql<T = any>(query: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+/** The real API (real ORM, real Temporal client) over this jest worker's database. */
+export async function createTestContext(opts: { taskQueue?: string; env?: Record<string, string> } = {}): Promise<TestContext> {
+  const env = testEnv();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: env.databaseUrl,
+    TEMPORAL_ADDRESS: env.temporalAddress,
+    TEMPORAL_TASK_QUEUE: opts.taskQueue ?? env.taskQueue,
+    SYNC_WAIT: '30s',
+    ...opts.env,
+  });
+  const orm = await openOrm(env.databaseUrl, 5);
+  const temporal = await connectTemporal({ address: env.temporalAddress, namespace: 'default', taskQueue: config.temporal.taskQueue });
+  const app = buildApi({ config, orm, temporal, logger: createLogger('silent') });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const agent = request(server);
+  const auth = { Authorization: `Bearer ${env.operatorKey}` };
+  return {
+    orm,
+    temporal,
+    server,
+    env,
+    api: {
+      get: (p) => agent.get(p).set(auth),
+      post: (p) => agent.post(p).set(auth),
+      patch: (p) => agent.patch(p).set(auth),
+      delete: (p) => agent.delete(p).set(auth),
+    },
+    anonymous: agent,
+    sql: async (query, params = []) => (await orm.em.getConnection().execute(query, params as unknown[])) as any[],
+    close: async () => {
+      await new Promise((r) => server.close(r));
+      await temporal.close();
+      await orm.close();
+    },
+  };
+}
