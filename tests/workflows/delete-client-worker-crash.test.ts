@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import type { ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { createTestContext, type TestContext } from '../support/context.ts';
+import { rowsOwnedBy, seedClient, uniqueId } from '../support/factories.ts';
+import { startWorkerProcess } from '../support/worker-process.ts';
+
+// This file runs its own worker processes on a private task queue, so it can kill one.
+const taskQueue = uniqueId('crash-queue');
+let t: TestContext;
+const workers: ChildProcess[] = [];
+
+const startWorker = async () => {
+  const w = await startWorkerProcess({
+    DATABASE_URL: t.env.databaseUrl,
+    TEMPORAL_ADDRESS: t.env.temporalAddress,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    ALERT_DETECTION_EVERY: '8760h',
+  });
+  workers.push(w);
+  return w;
+};
+
+beforeAll(async () => {
+  t = await createTestContext({ taskQueue, env: { SYNC_WAIT: '60s' } });
+});
+afterAll(async () => {
+  for (const w of workers) w.kill('SIGKILL');
+  await t.close();
+});
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+test('a worker killed in the middle of the deletion transaction is replaced and the client is deleted exactly once', async () => {
+  const first = await startWorker();
+  const c = await seedClient(t, { opsAlertsMuted: true, withNumber: true, records: 4 });
+
+  // Hold the client row so the deletion transaction blocks inside its first statement.
+  const blocker = new pg.Client({ connectionString: t.env.databaseUrl });
+  await blocker.connect();
+  await blocker.query('begin');
+  await blocker.query('select id from client where id = $1 for update', [c.id]);
+
+  const pending = t.api.delete(`/api/admin/clients/${c.id}`).send({ confirmBusinessName: c.businessName }).then((r) => r);
+  await waitFor(async () => {
+    const rows = await t.sql(`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%from "client"%for update%'`);
+    return rows[0].n > 0;
+  }, 'the deletion transaction to block on the client row');
+
+  first.kill('SIGKILL');
+  await new Promise((r) => first.once('exit', r));
+  await blocker.query('rollback');
+  await blocker.end();
+
+  await startWorker();
+  const res = await pending;
+
+  expect(res.status).toBe(200);
+  expect(res.body.data.deletionLog.recordsDeleted).toEqual({
+    onboardingStates: 1, messages: 8, customers: 4, bookings: 4, conversations: 4, leads: 4, users: 4, alertLogs: 4,
+  });
+  expect(await rowsOwnedBy(t, c.id)).toMatchObject({ client: 0, messages: 0, assignedNumbers: 0 });
+  const audits = await t.sql(`select outcome from audit_event where action = 'client.delete' and resource_id = ?`, [c.id]);
+  expect(audits).toEqual([{ outcome: 'success' }]);
+
+  // The history shows the transactional step was attempted again after the crash.
+  const history = await t.temporal.client.workflow.getHandle(`client-delete:${c.id}`).fetchHistory();
+  const scheduled = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'deleteClientData');
+  const started = history.events!.filter((e) => e.activityTaskStartedEventAttributes);
+  expect(scheduled).toHaveLength(1);
+  expect(Number(started.at(-1)!.activityTaskStartedEventAttributes!.attempt)).toBeGreaterThanOrEqual(2);
+});
