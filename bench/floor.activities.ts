@@ -1,0 +1,5 @@
+export const floorActivities = {
+  async noop(): Promise<string> {
+    return 'ok';
+  },
+};

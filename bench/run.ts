@@ -1,0 +1,168 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Koa from 'koa';
+import pg from 'pg';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { loadConfig } from '../src/platform/config.ts';
+import { migrate, openOrm } from '../src/platform/db/orm.ts';
+import { generateApiKey, upsertOperatorKey } from '../src/platform/auth/api-keys.ts';
+import { createLogger } from '../src/platform/observability/logger.ts';
+import { connectTemporal } from '../src/platform/temporal/client.ts';
+import { startEmbeddedPostgres } from '../src/platform/launch/embedded-postgres.ts';
+import { startTemporalDevServer } from '../src/platform/launch/temporal-dev-server.ts';
+import { buildApi } from '../src/api.ts';
+import { createActivities } from '../activities/index.ts';
+import { workflowsPath } from '../workers/ops.worker.ts';
+import { floorActivities } from './floor.activities.ts';
+import { fmt, measure, type Stats } from './stats.ts';
+import { freePort } from '../tests/setup/free-port.ts';
+
+/**
+ * `npm run bench` / `./ops bench`: cockpit latency against floors measured in the
+ * same run on the same machine. Not a test: it prints numbers and ratios.
+ */
+const ALERT_ROWS = Number(process.env.BENCH_ALERT_ROWS ?? 1_000_000);
+const READS = Number(process.env.BENCH_READS ?? 2000);
+const DELETES = Number(process.env.BENCH_DELETES ?? 40);
+const log = (m: string) => console.error(`[bench] ${m}`);
+
+
+async function listen(app: Koa): Promise<{ url: string; close: () => void }> {
+  const port = await freePort();
+  const server = app.listen(port, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
+}
+
+async function get(url: string, headers: Record<string, string> = {}) {
+  const res = await fetch(url, { headers });
+  if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
+  await res.arrayBuffer();
+}
+
+function row(name: string, s: Stats, floor?: Stats) {
+  const ratio = floor ? `  p50 ratio ${(s.p50 / floor.p50).toFixed(2)}x  p99 ratio ${(s.p99 / floor.p99).toFixed(2)}x` : '';
+  console.log(`${name.padEnd(44)} n=${String(s.n).padStart(5)}  p50 ${fmt(s.p50).padStart(10)}  p99 ${fmt(s.p99).padStart(10)}${ratio}`);
+}
+
+async function main() {
+  const stops: (() => Promise<void> | void)[] = [];
+  try {
+    let adminUrl = process.env.DATABASE_URL;
+    if (!adminUrl) {
+      const embedded = await startEmbeddedPostgres({ dir: mkdtempSync(join(tmpdir(), 'ops-bench-pg-')), port: await freePort(), persistent: false, log });
+      stops.push(() => embedded.stop());
+      adminUrl = embedded.url('postgres');
+    }
+    let temporalAddress = process.env.TEMPORAL_ADDRESS;
+    if (!temporalAddress) {
+      const dev = await startTemporalDevServer({ port: await freePort(), uiPort: null, dataDir: null, namespace: 'default', log });
+      stops.push(() => dev.stop());
+      temporalAddress = dev.address;
+    }
+    const dbName = `ops_bench_${Date.now().toString(36)}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`create database ${dbName}`);
+    await admin.end();
+    const dbUrl = new URL(adminUrl);
+    dbUrl.pathname = `/${dbName}`;
+    const databaseUrl = dbUrl.toString();
+
+    const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: 'bench-ops', LOG_LEVEL: 'warn' });
+    const logger = createLogger('warn');
+    const orm = await openOrm(databaseUrl, 10);
+    stops.push(() => orm.close());
+    await migrate(orm, databaseUrl);
+    const key = generateApiKey();
+    await upsertOperatorKey(orm.em.fork(), 'bench', key, 'admin');
+
+    log(`seeding ${ALERT_ROWS.toLocaleString()} alert rows and ${DELETES} deletable clients`);
+    const conn = orm.em.getConnection();
+    await conn.execute(`insert into client (id, business_name, onboarding_complete) select 'client-' || g, 'Business ' || g, g % 2 = 0 from generate_series(1, 10000) g`);
+    await conn.execute(`insert into onboarding_state (id, client_id, current_step, last_progress_at) select 'onb-' || g, 'client-' || g, 'S2', now() from generate_series(1, 10000) g`);
+    await conn.execute(
+      `insert into alert_log (id, created_at, alert_type, alert_key, severity, resource_id, delivered_at, channel, metadata, resolved_at)
+       select 'alr-' || g, now() - (g || ' seconds')::interval,
+              (array['STUCK_CLIENT','PAYMENT_BLOCK','POOL_EMPTY'])[1 + g % 3], 'k' || g,
+              (array['LOW','MEDIUM','HIGH','CRITICAL'])[1 + g % 4], 'client-' || (1 + g % 10000), now(), 'sms', '{}', now()
+         from generate_series(1, ?) g`,
+      [ALERT_ROWS],
+    );
+    await conn.execute(`insert into client (id, business_name, ops_alerts_muted) select 'del-' || g, 'Delete Me ' || g, true from generate_series(1, ?) g`, [DELETES + 5]);
+    for (const table of ['customer', 'lead', 'booking']) {
+      const cols = table === 'booking' ? `(id, client_id, customer_name, starts_at, status) select 'b-' || c || '-' || i, 'del-' || c, 'x', now(), 'OK'`
+        : table === 'lead' ? `(id, client_id, name, source) select 'l-' || c || '-' || i, 'del-' || c, 'x', 'web'`
+        : `(id, client_id, name) select 'c-' || c || '-' || i, 'del-' || c, 'x'`;
+      await conn.execute(`insert into ${table} ${cols} from generate_series(1, ${DELETES + 5}) c, generate_series(1, 5) i`);
+    }
+    await conn.execute('vacuum analyze');
+
+    // Worker: the real workflows and activities, plus the floor workflow, in this process.
+    const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+    const opsWorker = await Worker.create({ connection: nativeConnection, taskQueue: 'bench-ops', workflowsPath, activities: createActivities({ orm, logger }) });
+    const floorWorker = await Worker.create({
+      connection: nativeConnection, taskQueue: 'bench-floor',
+      workflowsPath: fileURLToPath(new URL('./floor.workflow.ts', import.meta.url)), activities: floorActivities,
+    });
+    const running = Promise.all([opsWorker.run(), floorWorker.run()]);
+    stops.unshift(async () => { opsWorker.shutdown(); floorWorker.shutdown(); await running; await nativeConnection.close(); });
+
+    const temporal = await connectTemporal({ address: temporalAddress, namespace: 'default', taskQueue: 'bench-ops' });
+    stops.unshift(() => temporal.close());
+    const api = await listen(buildApi({ config, orm, temporal, logger }));
+    stops.unshift(api.close);
+
+    // Floor: the least a Koa route can do for the same answer, one indexed read through pg.
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+    stops.unshift(() => pool.end());
+    const bare = new Koa();
+    bare.use(async (ctx) => {
+      const { rows } = await pool.query('select * from client where id = $1', [ctx.path.slice(1)]);
+      ctx.body = rows[0];
+    });
+    const floorApi = await listen(bare);
+    stops.unshift(floorApi.close);
+
+    const auth = { Authorization: `Bearer ${key}` };
+    const [{ id: deepId, created_at: deepAt }] = (await conn.execute(
+      `select id, created_at from alert_log order by created_at desc, id desc offset ? limit 1`, [Math.floor(ALERT_ROWS * 0.9)],
+    )) as { id: string; created_at: Date }[];
+    const deepCursor = Buffer.from(JSON.stringify([new Date(deepAt).toISOString(), deepId])).toString('base64url');
+
+    console.log(`\nOps Platform benchmarks (${ALERT_ROWS.toLocaleString()} alert rows, sequential requests over keep-alive)\n`);
+    const floor = await measure(READS, 200, (i) => get(`${floorApi.url}/client-${1 + (i % 10000)}`));
+    row('floor: bare Koa + pg indexed read', floor);
+    row('GET /api/admin/clients/:id', await measure(READS, 200, (i) => get(`${api.url}/api/admin/clients/client-${1 + (i % 10000)}`, auth)), floor);
+    const first = await measure(READS, 200, () => get(`${api.url}/api/admin/alerts`, auth));
+    row('GET /api/admin/alerts (first page)', first, floor);
+    const deep = await measure(READS, 200, () => get(`${api.url}/api/admin/alerts?cursor=${deepCursor}`, auth));
+    row('GET /api/admin/alerts (page at row 900,000)', deep, floor);
+    row('GET /api/admin/alerts?severity=CRITICAL', await measure(READS, 200, () => get(`${api.url}/api/admin/alerts?severity=CRITICAL`, auth)), floor);
+    console.log(`${'deep page / first page'.padEnd(44)} p50 ratio ${(deep.p50 / first.p50).toFixed(2)}x`);
+
+    const bareRun = await measure(DELETES, 5, async (i) => {
+      await temporal.client.workflow.execute('bareWorkflow', { workflowId: `bench-floor-${i}-${Date.now()}`, taskQueue: 'bench-floor' });
+    });
+    console.log('');
+    row('floor: bare one-activity workflow round trip', bareRun);
+    const deletes = await measure(DELETES, 5, async (i) => {
+      const res = await fetch(`${api.url}/api/admin/clients/del-${i + 1}`, {
+        method: 'DELETE', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ confirmBusinessName: `Delete Me ${i + 1}` }),
+      });
+      if (res.status !== 200) throw new Error(`DELETE answered ${res.status}: ${await res.text()}`);
+      await res.arrayBuffer();
+    });
+    row('DELETE /api/admin/clients/:id (end to end)', deletes, bareRun);
+    console.log('');
+  } finally {
+    for (const stop of stops) await stop();
+  }
+}
+
+main().then(() => process.exit(0), (err) => {
+  console.error(err);
+  process.exit(1);
+});
