@@ -72,7 +72,7 @@ async function main() {
     const databaseUrl = dbUrl.toString();
 
     const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: 'bench-ops', LOG_LEVEL: 'warn' });
-    const logger = createLogger('warn');
+    const logger = createLogger('error');
     const orm = await openOrm(databaseUrl, 10);
     stops.push(() => orm.close());
     await migrate(orm, databaseUrl);
@@ -120,6 +120,11 @@ async function main() {
     stops.unshift(() => pool.end());
     const bare = new Koa();
     bare.use(async (ctx) => {
+      if (ctx.path === '/alerts') {
+        const { rows } = await pool.query('select * from alert_log order by created_at desc, id desc limit 51');
+        ctx.body = { alerts: rows.slice(0, 50) };
+        return;
+      }
       const { rows } = await pool.query('select * from client where id = $1', [ctx.path.slice(1)]);
       ctx.body = rows[0];
     });
@@ -135,13 +140,20 @@ async function main() {
     console.log(`\nOps Platform benchmarks (${ALERT_ROWS.toLocaleString()} alert rows, sequential requests over keep-alive)\n`);
     const floor = await measure(READS, 200, (i) => get(`${floorApi.url}/client-${1 + (i % 10000)}`));
     row('floor: bare Koa + pg indexed read', floor);
+    if (process.env.BENCH_DIAG) {
+      row('diag: GET /healthz through the full app', await measure(READS, 200, () => get(`${api.url}/healthz`)), floor);
+      row('diag: 404 behind auth', await measure(READS, 200, async () => { await (await fetch(`${api.url}/api/admin/x`, { headers: auth })).arrayBuffer(); }), floor);
+    }
     row('GET /api/admin/clients/:id', await measure(READS, 200, (i) => get(`${api.url}/api/admin/clients/client-${1 + (i % 10000)}`, auth)), floor);
+    const pageFloor = await measure(READS, 200, () => get(`${floorApi.url}/alerts`));
+    row('floor: bare Koa + pg 50-row index range read', pageFloor, floor);
     const first = await measure(READS, 200, () => get(`${api.url}/api/admin/alerts`, auth));
     row('GET /api/admin/alerts (first page)', first, floor);
     const deep = await measure(READS, 200, () => get(`${api.url}/api/admin/alerts?cursor=${deepCursor}`, auth));
     row('GET /api/admin/alerts (page at row 900,000)', deep, floor);
     row('GET /api/admin/alerts?severity=CRITICAL', await measure(READS, 200, () => get(`${api.url}/api/admin/alerts?severity=CRITICAL`, auth)), floor);
     console.log(`${'deep page / first page'.padEnd(44)} p50 ratio ${(deep.p50 / first.p50).toFixed(2)}x`);
+    console.log(`${'first page / 50-row floor'.padEnd(44)} p50 ratio ${(first.p50 / pageFloor.p50).toFixed(2)}x`);
 
     const bareRun = await measure(DELETES, 5, async (i) => {
       await temporal.client.workflow.execute('bareWorkflow', { workflowId: `bench-floor-${i}-${Date.now()}`, taskQueue: 'bench-floor' });

@@ -1,4 +1,4 @@
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 
 /** Named timeout/retry presets, so each step says what kind of work it is. */
 
@@ -6,6 +6,12 @@ import type { ActivityOptions } from '@temporalio/workflow';
 export const dbStep: ActivityOptions = {
   startToCloseTimeout: '30s',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 5 },
+};
+
+/** A short, repeatable database step run inside the workflow task (local activity). */
+export const localDbStep: LocalActivityOptions = {
+  startToCloseTimeout: '15s',
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 5 },
 };
 
 /**

@@ -1,9 +1,12 @@
-import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { CockpitActivities, DeleteClientInput } from '../../activities/cockpit/index.ts';
 import type { DeletionLog } from '../../src/cockpit/deletion-rules.ts';
-import { dbStep, transactionalStep } from '../presets.ts';
+import { dbStep, localDbStep, transactionalStep } from '../presets.ts';
 
-const { checkClientDeletable, recordAuditEvent } = proxyActivities<CockpitActivities>(dbStep);
+// The read-only pre-flight runs as a local activity: no round trip through the
+// server for a step that is safe to repeat.
+const { checkClientDeletable } = proxyLocalActivities<CockpitActivities>(localDbStep);
+const { recordAuditEvent } = proxyActivities<CockpitActivities>(dbStep);
 const { deleteClientData } = proxyActivities<CockpitActivities>(transactionalStep);
 
 export const DELETE_FAILED = 'DELETE_FAILED';
