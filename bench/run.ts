@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Koa from 'koa';
 import pg from 'pg';
@@ -10,14 +7,13 @@ import { migrate, openOrm } from '../src/platform/db/orm.ts';
 import { generateApiKey, upsertOperatorKey } from '../src/platform/auth/api-keys.ts';
 import { createLogger } from '../src/platform/observability/logger.ts';
 import { connectTemporal } from '../src/platform/temporal/client.ts';
-import { startEmbeddedPostgres } from '../src/platform/launch/embedded-postgres.ts';
-import { startTemporalDevServer } from '../src/platform/launch/temporal-dev-server.ts';
+import { ensureDatabase, startEphemeralServices } from '../src/platform/launch/ephemeral-services.ts';
 import { buildApi } from '../src/api.ts';
 import { createActivities } from '../activities/index.ts';
 import { workflowsPath } from '../workers/ops.worker.ts';
 import { floorActivities } from './floor.activities.ts';
 import { fmt, measure, type Stats } from './stats.ts';
-import { freePort } from '../tests/setup/free-port.ts';
+import { freePort } from '../src/platform/launch/free-port.ts';
 
 /**
  * `npm run bench` / `./ops bench`: cockpit latency against floors measured in the
@@ -50,26 +46,10 @@ function row(name: string, s: Stats, floor?: Stats) {
 async function main() {
   const stops: (() => Promise<void> | void)[] = [];
   try {
-    let adminUrl = process.env.DATABASE_URL;
-    if (!adminUrl) {
-      const embedded = await startEmbeddedPostgres({ dir: mkdtempSync(join(tmpdir(), 'ops-bench-pg-')), port: await freePort(), persistent: false, log });
-      stops.push(() => embedded.stop());
-      adminUrl = embedded.url('postgres');
-    }
-    let temporalAddress = process.env.TEMPORAL_ADDRESS;
-    if (!temporalAddress) {
-      const dev = await startTemporalDevServer({ port: await freePort(), uiPort: null, dataDir: null, namespace: 'default', log });
-      stops.push(() => dev.stop());
-      temporalAddress = dev.address;
-    }
-    const dbName = `ops_bench_${Date.now().toString(36)}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`create database ${dbName}`);
-    await admin.end();
-    const dbUrl = new URL(adminUrl);
-    dbUrl.pathname = `/${dbName}`;
-    const databaseUrl = dbUrl.toString();
+    const services = await startEphemeralServices('bench', log);
+    stops.push(() => services.stop());
+    const { temporalAddress } = services;
+    const databaseUrl = await ensureDatabase(services.adminUrl, `ops_bench_${Date.now().toString(36)}`);
 
     const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: 'bench-ops', LOG_LEVEL: 'warn' });
     const logger = createLogger('error');

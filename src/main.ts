@@ -1,17 +1,12 @@
-import { loadConfig, requireDatabaseUrl, temporalAddress, ConfigError } from './platform/config.ts';
-import { migrate, openOrm } from './platform/db/orm.ts';
+import { temporalAddress } from './platform/config.ts';
+import { openProcessBase, runMain } from './platform/process.ts';
 import { connectTemporal } from './platform/temporal/client.ts';
-import { createLogger } from './platform/observability/logger.ts';
 import { upsertOperatorKey } from './platform/auth/api-keys.ts';
 import { buildApi } from './api.ts';
 
 /** The API process: migrate, connect, listen; SIGTERM drains and exits. */
 export async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel, 'ops-api');
-  const databaseUrl = requireDatabaseUrl(config);
-  const orm = await openOrm(databaseUrl, config.db.poolMax);
-  await migrate(orm, databaseUrl);
+  const { config, logger, orm } = await openProcessBase('ops-api');
   if (config.auth.adminApiKey) await upsertOperatorKey(orm.em.fork(), 'env-admin', config.auth.adminApiKey, 'admin');
   const temporal = await connectTemporal({ address: temporalAddress(config), namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue });
   const app = buildApi({ config, orm, temporal, logger });
@@ -31,9 +26,4 @@ export async function main(): Promise<void> {
   process.once('SIGINT', shutdown);
 }
 
-if (import.meta.main) {
-  main().catch((err) => {
-    console.error(err instanceof ConfigError ? err.message : err);
-    process.exit(1);
-  });
-}
+if (import.meta.main) runMain(main);

@@ -1,9 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { Client } from '@temporalio/client';
-import { loadConfig, requireDatabaseUrl, temporalAddress, ConfigError } from '../src/platform/config.ts';
-import { migrate, openOrm } from '../src/platform/db/orm.ts';
-import { createLogger } from '../src/platform/observability/logger.ts';
+import { temporalAddress } from '../src/platform/config.ts';
+import { openProcessBase, runMain } from '../src/platform/process.ts';
 import { ensureSearchAttributes } from '../src/platform/temporal/ensure-search-attributes.ts';
 import { ensureAlertDetectionSchedule } from '../src/cockpit/alert-schedule.ts';
 import { createActivities } from '../activities/index.ts';
@@ -12,11 +11,7 @@ export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', impo
 
 /** The worker process: runs every workflow and activity of the platform on one task queue. */
 export async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel, 'ops-worker');
-  const databaseUrl = requireDatabaseUrl(config);
-  const orm = await openOrm(databaseUrl, config.db.poolMax);
-  await migrate(orm, databaseUrl);
+  const { config, logger, orm } = await openProcessBase('ops-worker');
 
   const connection = await NativeConnection.connect({ address: temporalAddress(config) });
   await ensureSearchAttributes(connection, config.temporal.namespace);
@@ -44,9 +39,4 @@ export async function main(): Promise<void> {
   await connection.close();
 }
 
-if (import.meta.main) {
-  main().catch((err) => {
-    console.error(err instanceof ConfigError ? err.message : err);
-    process.exit(1);
-  });
-}
+if (import.meta.main) runMain(main);

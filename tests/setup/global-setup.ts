@@ -1,21 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { migrate, openOrm } from '../../src/platform/db/orm.ts';
 import { generateApiKey, upsertOperatorKey } from '../../src/platform/auth/api-keys.ts';
-import { startEmbeddedPostgres } from '../../src/platform/launch/embedded-postgres.ts';
-import { startTemporalDevServer } from '../../src/platform/launch/temporal-dev-server.ts';
+import { ensureDatabase, startEphemeralServices, withDatabase } from '../../src/platform/launch/ephemeral-services.ts';
 import { startWorkerProcess } from '../support/worker-process.ts';
-import { freePort } from './free-port.ts';
 
 const log = (m: string) => process.stderr.write(`[test-setup] ${m}\n`);
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 /**
  * Once per run: PostgreSQL (embedded unless DATABASE_URL), a Temporal dev server
@@ -28,25 +16,11 @@ export default async function globalSetup(config: { maxWorkers: number }) {
   (globalThis as any).__opsTestStops = stops;
   const runId = Date.now().toString(36);
 
-  let adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) {
-    const pgPort = await freePort();
-    const embedded = await startEmbeddedPostgres({ dir: mkdtempSync(join(tmpdir(), 'ops-test-pg-')), port: pgPort, persistent: false, log });
-    stops.push(() => embedded.stop());
-    adminUrl = embedded.url('postgres');
-  }
-  let temporalAddress = process.env.TEMPORAL_ADDRESS;
-  if (!temporalAddress) {
-    const dev = await startTemporalDevServer({ port: await freePort(), uiPort: null, dataDir: null, namespace: 'default', log });
-    stops.push(() => dev.stop());
-    temporalAddress = dev.address;
-  }
-
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
+  const services = await startEphemeralServices('test', log);
+  stops.push(() => services.stop());
+  const { adminUrl, temporalAddress } = services;
   const template = `ops_test_template_${runId}`;
-  await admin.query(`create database ${template}`);
-  const templateUrl = withDatabase(adminUrl, template);
+  const templateUrl = await ensureDatabase(adminUrl, template);
   const orm = await openOrm(templateUrl, 2);
   await migrate(orm, templateUrl);
   const operatorKey = generateApiKey();
@@ -54,10 +28,7 @@ export default async function globalSetup(config: { maxWorkers: number }) {
   await orm.close();
 
   const workers = Math.max(1, config.maxWorkers);
-  for (let i = 1; i <= workers; i++) {
-    await admin.query(`create database ops_test_${runId}_${i} template ${template}`);
-  }
-  await admin.end();
+  for (let i = 1; i <= workers; i++) await ensureDatabase(adminUrl, `ops_test_${runId}_${i}`, template);
 
   process.env.OPS_TEST_ADMIN_URL = adminUrl;
   process.env.OPS_TEST_RUN_ID = runId;
@@ -68,8 +39,8 @@ export default async function globalSetup(config: { maxWorkers: number }) {
   const children = await Promise.all(
     Array.from({ length: workers }, (_, k) =>
       startWorkerProcess({
-        DATABASE_URL: withDatabase(adminUrl!, `ops_test_${runId}_${k + 1}`),
-        TEMPORAL_ADDRESS: temporalAddress!,
+        DATABASE_URL: withDatabase(adminUrl, `ops_test_${runId}_${k + 1}`),
+        TEMPORAL_ADDRESS: temporalAddress,
         TEMPORAL_TASK_QUEUE: `ops-test-${runId}-${k + 1}`,
         ALERT_DETECTION_EVERY: '8760h',
       }),

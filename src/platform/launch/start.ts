@@ -1,25 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import pg from 'pg';
 import { loadConfig, ConfigError } from '../config.ts';
 import { migrate, openOrm } from '../db/orm.ts';
 import { generateApiKey, upsertOperatorKey } from '../auth/api-keys.ts';
 import { seedCockpitDemo } from '../../cockpit/demo-seed.ts';
 import { startEmbeddedPostgres, type EmbeddedPg } from './embedded-postgres.ts';
 import { startTemporalDevServer, type DevServer } from './temporal-dev-server.ts';
+import { ensureDatabase } from './ephemeral-services.ts';
 import { stopChild, waitForPort, assertPortFree } from './processes.ts';
 
 const log = (m: string) => console.error(`[ops] ${m}`);
-
-async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
-    if (!rowCount) await client.query(`create database "${name}"`);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * `./ops start`: embedded PostgreSQL and a Temporal dev server unless
@@ -52,8 +41,7 @@ async function start(): Promise<void> {
     if (!databaseUrl) {
       const embedded: EmbeddedPg = await startEmbeddedPostgres({ dir: config.db.embedded.dir, port: config.db.embedded.port, persistent: true, log });
       stoppers.push(() => embedded.stop());
-      await ensureDatabase(embedded.url('postgres'), 'ops');
-      databaseUrl = embedded.url('ops');
+      databaseUrl = await ensureDatabase(embedded.url('postgres'), 'ops');
       log(`embedded PostgreSQL on 127.0.0.1:${config.db.embedded.port}`);
     }
     let temporalAddress = config.temporal.address;
