@@ -9,6 +9,7 @@ import { createLogger } from '../src/platform/observability/logger.ts';
 import { connectTemporal } from '../src/platform/temporal/client.ts';
 import { ensureDatabase, startEphemeralServices } from '../src/platform/launch/ephemeral-services.ts';
 import { buildApi } from '../src/api.ts';
+import { openRateLimiter } from '../src/platform/ratelimit/rate-limit.ts';
 import { createActivities } from '../activities/index.ts';
 import { workflowsPath } from '../workers/ops.worker.ts';
 import { floorActivities } from './floor.activities.ts';
@@ -82,7 +83,7 @@ async function main() {
 
     // Worker: the real workflows and activities, plus the floor workflow, in this process.
     const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
-    const opsWorker = await Worker.create({ connection: nativeConnection, taskQueue: 'bench-ops', workflowsPath, activities: createActivities({ orm, logger }) });
+    const opsWorker = await Worker.create({ connection: nativeConnection, taskQueue: 'bench-ops', workflowsPath, activities: createActivities({ orm, logger, config }) });
     const floorWorker = await Worker.create({
       connection: nativeConnection, taskQueue: 'bench-floor',
       workflowsPath: fileURLToPath(new URL('./floor.workflow.ts', import.meta.url)), activities: floorActivities,
@@ -92,7 +93,9 @@ async function main() {
 
     const temporal = await connectTemporal({ address: temporalAddress, namespace: 'default', taskQueue: 'bench-ops' });
     stops.unshift(() => temporal.close());
-    const api = await listen(buildApi({ config, orm, temporal, logger }));
+    const limiter = openRateLimiter(databaseUrl);
+    stops.unshift(() => limiter.close());
+    const api = await listen(buildApi({ config, orm, temporal, logger, rateLimit: limiter.rateLimit }));
     stops.unshift(api.close);
 
     // Floor: the least a Koa route can do for the same answer, one indexed read through pg.

@@ -9,6 +9,10 @@ import { createMetrics, type Metrics } from './platform/observability/metrics.ts
 import type { TemporalHandle } from './platform/temporal/client.ts';
 import { createCockpitService } from './cockpit/cockpit.service.ts';
 import { createCockpitRoutes } from './cockpit/cockpit.routes.ts';
+import { createControlService } from './control/control.service.ts';
+import { createControlRoutes } from './control/control.routes.ts';
+import { controlKeysFrom } from './platform/auth/control-keys.ts';
+import type { RateLimiter } from './platform/ratelimit/rate-limit.ts';
 
 export interface ApiDeps {
   config: Config;
@@ -16,6 +20,8 @@ export interface ApiDeps {
   temporal: TemporalHandle;
   logger: Logger;
   metrics?: Metrics;
+  /** Shared per-key limiter (PostgreSQL-backed); the caller owns its pool. */
+  rateLimit: RateLimiter;
 }
 
 /** Wires every module's service and routes into one Koa app. */
@@ -30,6 +36,16 @@ export function buildApi(deps: ApiDeps): Koa {
     syncWaitMs: deps.config.http.syncWaitMs,
     logger: deps.logger,
   });
+  const control = createControlService({
+    orm: deps.orm,
+    temporal: deps.temporal.client,
+    taskQueue: deps.temporal.taskQueue,
+    syncWaitMs: deps.config.http.syncWaitMs,
+    duplicateWaitMs: deps.config.control.duplicateWaitMs,
+    idempotencyTtlMs: deps.config.control.idempotencyTtlMs,
+    logger: deps.logger,
+  });
+  const keys = controlKeysFrom(deps.config.control.keys);
   return createApp({
     orm: deps.orm,
     temporal: deps.temporal,
@@ -37,6 +53,9 @@ export function buildApi(deps: ApiDeps): Koa {
     metrics,
     openapi,
     bodyLimit: deps.config.http.bodyLimit,
-    modules: [createCockpitRoutes({ service: cockpit, authenticate, openapi })],
+    modules: [
+      createCockpitRoutes({ service: cockpit, authenticate, openapi }),
+      createControlRoutes({ service: control, keys, rateLimit: deps.rateLimit, openapi }),
+    ],
   });
 }

@@ -1,6 +1,7 @@
-import { temporalAddress } from './platform/config.ts';
+import { requireDatabaseUrl, temporalAddress } from './platform/config.ts';
 import { openProcessBase, runMain } from './platform/process.ts';
 import { connectTemporal } from './platform/temporal/client.ts';
+import { openRateLimiter } from './platform/ratelimit/rate-limit.ts';
 import { upsertOperatorKey } from './platform/auth/api-keys.ts';
 import { buildApi } from './api.ts';
 
@@ -9,7 +10,8 @@ export async function main(): Promise<void> {
   const { config, logger, orm } = await openProcessBase('ops-api');
   if (config.auth.adminApiKey) await upsertOperatorKey(orm.em.fork(), 'env-admin', config.auth.adminApiKey, 'admin');
   const temporal = await connectTemporal({ address: temporalAddress(config), namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue });
-  const app = buildApi({ config, orm, temporal, logger });
+  const limiter = openRateLimiter(requireDatabaseUrl(config));
+  const app = buildApi({ config, orm, temporal, logger, rateLimit: limiter.rateLimit });
   const server = app.listen(config.http.port, config.http.host, () => {
     logger.info({ url: `http://${config.http.host}:${config.http.port}` }, 'API listening');
   });
@@ -17,6 +19,7 @@ export async function main(): Promise<void> {
     logger.info('API shutting down');
     server.close(async () => {
       await temporal.close();
+      await limiter.close();
       await orm.close();
       process.exit(0);
     });

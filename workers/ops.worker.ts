@@ -27,7 +27,7 @@ export async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath,
-    activities: createActivities({ orm, logger }),
+    activities: createActivities({ orm, logger, config }),
   };
   const worker = await Worker.create(options);
   logger.info({ taskQueue: config.temporal.taskQueue, scheduleId }, 'worker running');

@@ -24,3 +24,12 @@ export const transactionalStep: ActivityOptions = {
   heartbeatTimeout: '5s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 3 },
 };
+
+/**
+ * A read-only call to an outside service (Stripe, Twilio). The activity turns
+ * a failing service into a failed check itself; retries cover a crashed worker.
+ */
+export const externalCheckStep: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 3 },
+};

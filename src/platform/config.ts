@@ -7,6 +7,8 @@ const duration = z
   .string()
   .regex(/^\d+(ms|s|m|h)$/, 'expected a duration like 500ms, 30s, 5m or 1h');
 
+const secret = z.string().min(24, 'must be at least 24 characters');
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().default('127.0.0.1'),
@@ -29,7 +31,29 @@ const EnvSchema = z.object({
   SYNC_WAIT: duration.default('20s'),
 
   /** Optional operator API key seeded at start (dev and tests); never has a default. */
-  OPS_ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+  OPS_ADMIN_API_KEY: secret.optional(),
+
+  /** Control plane keys (spec 004); each unset key simply does not exist. */
+  OPS_KEY_ADMIN: secret.optional(),
+  OPS_KEY_N8N: secret.optional(),
+  OPS_INTERNAL_SECRET: secret.optional(),
+  OPS_KEY_READONLY: secret.optional(),
+  /** How long a duplicate of a running request waits for it before 409 REQUEST_IN_PROGRESS. */
+  DUPLICATE_WAIT: duration.default('10s'),
+  IDEMPOTENCY_TTL: duration.default('168h'),
+
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, 'expected sk_test_…, sk_live_…, rk_test_… or rk_live_…').optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  STRIPE_PRICE_IDS: z.string().optional(),
+  /** Base URL of a Stripe-compatible API (stripe-mock in tests and demos). */
+  STRIPE_API_BASE: z.url({ protocol: /^https?$/ }).optional(),
+
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'expected AC followed by 32 hex characters').optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+  /** Base URL replacing https://api.twilio.com (a mock of Twilio's OpenAPI spec in tests and demos). */
+  TWILIO_API_BASE: z.url({ protocol: /^https?$/ }).optional(),
+  /** Public URL the voice webhooks must answer on; checked by voice.smokeTest when set. */
+  VOICE_WEBHOOK_URL: z.url().optional(),
 
   ALERT_DETECTION_EVERY: duration.default('5m'),
   STUCK_THRESHOLD: duration.default('24h'),
@@ -62,6 +86,18 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       uiPort: env.TEMPORAL_UI_PORT,
     },
     auth: { adminApiKey: env.OPS_ADMIN_API_KEY },
+    control: {
+      keys: { admin: env.OPS_KEY_ADMIN, n8n: env.OPS_KEY_N8N, legacy: env.OPS_INTERNAL_SECRET, readonly: env.OPS_KEY_READONLY },
+      duplicateWaitMs: parseDuration(env.DUPLICATE_WAIT),
+      idempotencyTtlMs: parseDuration(env.IDEMPOTENCY_TTL),
+    },
+    stripe: {
+      secretKey: env.STRIPE_SECRET_KEY,
+      webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+      priceIds: (env.STRIPE_PRICE_IDS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+      apiBase: env.STRIPE_API_BASE,
+    },
+    twilio: { accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, apiBase: env.TWILIO_API_BASE, voiceWebhookUrl: env.VOICE_WEBHOOK_URL },
     alerts: {
       detectionEveryMs: parseDuration(env.ALERT_DETECTION_EVERY),
       stuckThresholdMs: parseDuration(env.STUCK_THRESHOLD),

@@ -6,6 +6,7 @@ import { openOrm } from '../../src/platform/db/orm.ts';
 import { connectTemporal, type TemporalHandle } from '../../src/platform/temporal/client.ts';
 import { createLogger } from '../../src/platform/observability/logger.ts';
 import { buildApi } from '../../src/api.ts';
+import { openRateLimiter } from '../../src/platform/ratelimit/rate-limit.ts';
 import { testEnv } from './env.ts';
 
 export interface TestContext {
@@ -39,7 +40,8 @@ export async function createTestContext(opts: { taskQueue?: string; env?: Record
   });
   const orm = await openOrm(env.databaseUrl, 5);
   const temporal = await connectTemporal({ address: env.temporalAddress, namespace: 'default', taskQueue: config.temporal.taskQueue });
-  const app = buildApi({ config, orm, temporal, logger: createLogger('silent') });
+  const limiter = openRateLimiter(env.databaseUrl);
+  const app = buildApi({ config, orm, temporal, logger: createLogger('silent'), rateLimit: limiter.rateLimit });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const agent = request(server);
@@ -60,6 +62,7 @@ export async function createTestContext(opts: { taskQueue?: string; env?: Record
     close: async () => {
       await new Promise((r) => server.close(r));
       await temporal.close();
+      await limiter.close();
       await orm.close();
     },
   };

@@ -13,6 +13,8 @@ const ClientSchema = defineEntity({
     paymentActive: p.boolean().default(false),
     paymentGateAlertedAt: p.datetime().nullable(),
     twilioNumber: p.string().nullable(),
+    calendarProvider: p.string().nullable(),
+    schedulingConfigured: p.boolean().default(false),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

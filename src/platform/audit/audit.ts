@@ -16,7 +16,7 @@ export interface AuditRecord {
   action: string;
   resourceType: string;
   resourceId: string | null;
-  outcome: 'success' | 'rejected' | 'failed';
+  outcome: 'success' | 'rejected' | 'failed' | 'cached' | 'in_progress';
   before?: unknown;
   after?: unknown;
   workflowId?: string | null;

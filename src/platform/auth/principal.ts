@@ -1,6 +1,6 @@
 /** Who is acting. Every authenticator produces one; audit events record it. */
 export interface Principal {
-  kind: 'operator-key' | 'system';
+  kind: 'operator-key' | 'control-key' | 'system';
   id: string;
   name: string;
   role: 'admin' | 'operator' | 'viewer';

@@ -1,13 +1,26 @@
 import type { AppError } from './errors.ts';
 
 /** Each spec wraps errors its own way; modules name theirs when they are mounted. */
-export type EnvelopeName = 'cockpit' | 'platform';
+export type EnvelopeName = 'cockpit' | 'control' | 'platform';
 
 type Render = (err: AppError) => unknown;
 
 const renderers: Record<EnvelopeName, Render> = {
   // spec 000: { success: false, error: { code, message, details? } }
   cockpit: (e) => ({ success: false, error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } }),
+  // spec 004: { ok: false, requestId?, tool?, error: { code, message, details?, help?, retryAfter? } }
+  control: (e) => ({
+    ok: false,
+    ...(e.meta.requestId ? { requestId: e.meta.requestId } : {}),
+    ...(e.meta.tool ? { tool: e.meta.tool } : {}),
+    error: {
+      code: e.code,
+      message: e.message,
+      ...(e.details ? { details: e.details } : {}),
+      ...(e.meta.help ? { help: e.meta.help } : {}),
+      ...(e.meta.retryAfter !== undefined ? { retryAfter: e.meta.retryAfter } : {}),
+    },
+  }),
   platform: (e) => ({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } }),
 };
 

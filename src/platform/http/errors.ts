@@ -4,14 +4,24 @@ export class AppError extends Error {
   readonly code: string;
   readonly details?: Record<string, unknown>;
   readonly headers?: Record<string, string>;
+  /** Extra fields some envelopes carry (control plane: requestId, tool, help, retryAfter). */
+  meta: ErrorMeta;
 
-  constructor(status: number, code: string, message: string, details?: Record<string, unknown>, headers?: Record<string, string>) {
+  constructor(status: number, code: string, message: string, details?: Record<string, unknown>, headers?: Record<string, string>, meta: ErrorMeta = {}) {
     super(message);
     this.status = status;
     this.code = code;
     this.details = details;
     this.headers = headers;
+    this.meta = meta;
   }
+}
+
+export interface ErrorMeta {
+  requestId?: string;
+  tool?: string;
+  help?: string;
+  retryAfter?: number;
 }
 
 export interface FieldIssue {

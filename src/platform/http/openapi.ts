@@ -54,7 +54,12 @@ export class OpenApiRegistry {
     return {
       openapi: '3.1.0',
       info,
-      components: { securitySchemes: { operatorKey: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          operatorKey: { type: 'http', scheme: 'bearer' },
+          internalSecret: { type: 'apiKey', in: 'header', name: 'x-book8-internal-secret' },
+        },
+      },
       paths,
     };
   }

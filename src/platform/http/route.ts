@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
+import type { z } from 'zod';
 import type { OpenApiRegistry } from './openapi.ts';
 import { validate, type Input, type InputSchemas } from './validate.ts';
 
@@ -10,6 +11,10 @@ export interface RouteDef<S extends InputSchemas> {
   /** Authenticator guarding the route; every module route names one. */
   auth: { middleware: Middleware; scheme: string };
   input?: S;
+  /** Documentation-only schemas, for bodies the handler parses itself. */
+  docs?: { body?: z.ZodType };
+  /** Middleware between auth and validation (e.g. rate limiting). */
+  before?: Middleware[];
   handler: (input: Input<S>, ctx: Context) => Promise<{ status?: number; body: unknown; headers?: Record<string, string> }>;
 }
 
@@ -29,8 +34,8 @@ export class ModuleRouter {
 
   route<S extends InputSchemas>(def: RouteDef<S>): this {
     const input = (def.input ?? {}) as S;
-    this.registry.add({ method: def.method, path: this.prefix + def.path, summary: def.summary, tag: this.tag, security: def.auth.scheme, input });
-    this.router[def.method](def.path, def.auth.middleware, validate(input), async (ctx) => {
+    this.registry.add({ method: def.method, path: this.prefix + def.path, summary: def.summary, tag: this.tag, security: def.auth.scheme, input: { ...input, ...def.docs } });
+    this.router[def.method](def.path, def.auth.middleware, ...(def.before ?? []), validate(input), async (ctx) => {
       const out = await def.handler(ctx.state.input as Input<S>, ctx);
       ctx.status = out.status ?? 200;
       if (out.headers) ctx.set(out.headers);

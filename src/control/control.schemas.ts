@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { validationError, type FieldIssue } from '../platform/http/errors.ts';
+
+const requestId = z.string({ error: 'is required and must be a string' }).min(1, 'must not be empty').max(200)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'may only contain letters, digits, _ . : - (use a UUID)');
+const tool = z.string({ error: 'is required and must be a string' }).min(1).max(100);
+const toolArgs = z.record(z.string(), z.unknown(), { error: 'is required and must be an object' });
+const dryRun = z.boolean({ error: 'must be a boolean' }).default(false);
+const actor = z.object({ type: z.string().min(1).max(50), id: z.string().min(1).max(200) }).strict();
+
+/** Recommended format: { tool, payload, meta: { requestId, dryRun, actor } }. */
+export const newFormat = z.object({
+  tool,
+  payload: toolArgs,
+  meta: z.object({ requestId, dryRun, actor: actor.optional() }, { error: 'is required and must be an object' }).strict(),
+}).strict();
+
+/** Legacy format: { requestId, tool, dryRun, args }. */
+export const legacyFormat = z.object({ requestId, tool, dryRun, args: toolArgs }).strict();
+
+export const executeBodyDoc = z.union([newFormat, legacyFormat]);
+
+export interface ExecuteRequest {
+  format: 'new' | 'legacy';
+  tool: string;
+  args: Record<string, unknown>;
+  requestId: string;
+  dryRun: boolean;
+  actor: { type: string; id: string } | null;
+}
+
+/** Picks the format by its keys, then reports every bad field of that format. */
+export function parseExecuteRequest(body: unknown): ExecuteRequest {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw validationError([{ field: 'body', message: 'must be a JSON object' }]);
+  }
+  const isNew = 'payload' in body || 'meta' in body;
+  const parsed = (isNew ? newFormat : legacyFormat).safeParse(body);
+  if (!parsed.success) {
+    const issues: FieldIssue[] = parsed.error.issues.map((i) => ({ field: ['body', ...i.path.map(String)].join('.'), message: i.message }));
+    throw validationError(issues);
+  }
+  if ('payload' in parsed.data) {
+    const d = parsed.data as z.output<typeof newFormat>;
+    return { format: 'new', tool: d.tool, args: d.payload, requestId: d.meta.requestId, dryRun: d.meta.dryRun, actor: d.meta.actor ?? null };
+  }
+  const d = parsed.data as z.output<typeof legacyFormat>;
+  return { format: 'legacy', tool: d.tool, args: d.args, requestId: d.requestId, dryRun: d.dryRun, actor: null };
+}

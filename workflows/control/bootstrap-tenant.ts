@@ -1,0 +1,34 @@
+import { ActivityFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import type { ControlActivities } from '../../activities/control/index.ts';
+import type { AuditContext } from '../../src/platform/audit/audit.ts';
+import { bootstrapReport, type BootstrapResult } from '../../src/control/bootstrap-report.ts';
+import { dbStep, externalCheckStep, localDbStep } from '../presets.ts';
+
+const step = (n: number, tool: string) => ({ summary: `Step ${n}: ${tool}` });
+const { ensureTenant } = proxyActivities<ControlActivities>({ ...dbStep, ...step(1, 'tenant.ensure') });
+const { validateStripeConfig } = proxyActivities<ControlActivities>({ ...externalCheckStep, ...step(2, 'billing.validateStripeConfig') });
+const { voiceSmokeTest } = proxyActivities<ControlActivities>({ ...externalCheckStep, ...step(3, 'voice.smokeTest') });
+const { provisioningSummary } = proxyLocalActivities<ControlActivities>({ ...localDbStep, summary: 'Step 4: tenant.provisioningSummary' });
+
+export interface BootstrapArgs {
+  businessId: string;
+  name?: string;
+  skipVoiceTest: boolean;
+  skipBillingCheck: boolean;
+}
+
+const failureText = (err: unknown) => (err instanceof ActivityFailure && err.cause ? err.cause.message : String(err));
+
+/**
+ * tenant.bootstrap: ensure → billing → voice → provisioning summary, each a
+ * named step in the Web UI. A step that fails after its retries becomes a
+ * `failed` checklist item; the report is always produced.
+ */
+export async function bootstrapTenant(args: BootstrapArgs, who: AuditContext, workflowId: string): Promise<BootstrapResult> {
+  const started = Date.now();
+  const tenant = await ensureTenant({ businessId: args.businessId, name: args.name }, who, workflowId).catch((err) => ({ failed: failureText(err) }));
+  const billing = args.skipBillingCheck ? 'skipped' as const : await validateStripeConfig();
+  const voice = args.skipVoiceTest ? 'skipped' as const : await voiceSmokeTest({ businessId: args.businessId });
+  const provisioning = await provisioningSummary({ businessId: args.businessId }).catch((err) => ({ failed: failureText(err) }));
+  return bootstrapReport({ businessId: args.businessId, tenant, billing, voice, provisioning, durationMs: Date.now() - started });
+}

@@ -1,0 +1,40 @@
+import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import type { ControlActivities } from '../../activities/control/index.ts';
+import type { AuditContext } from '../../src/platform/audit/audit.ts';
+import { dbStep, externalCheckStep, localDbStep } from '../presets.ts';
+import { bootstrapTenant, type BootstrapArgs } from './bootstrap-tenant.ts';
+
+const { ensureTenant } = proxyActivities<ControlActivities>(dbStep);
+const { validateStripeConfig, voiceSmokeTest } = proxyActivities<ControlActivities>(externalCheckStep);
+const { provisioningSummary, planTool } = proxyLocalActivities<ControlActivities>(localDbStep);
+
+export interface OpsExecuteInput {
+  tool: string;
+  args: Record<string, unknown>;
+  dryRun: boolean;
+  audit: AuditContext;
+}
+
+/**
+ * ops:<requestId>. One run per control plane call: a dry run only plans, a
+ * real call runs its tool. The workflow ID is the request's idempotency key.
+ */
+export async function opsExecuteWorkflow(input: OpsExecuteInput): Promise<unknown> {
+  const { workflowId } = workflowInfo();
+  if (input.dryRun) return planTool(input.tool, input.args);
+  const businessId = input.args.businessId as string;
+  switch (input.tool) {
+    case 'tenant.bootstrap':
+      return bootstrapTenant(input.args as unknown as BootstrapArgs, input.audit, workflowId);
+    case 'tenant.ensure':
+      return ensureTenant({ businessId, name: input.args.name as string | undefined }, input.audit, workflowId);
+    case 'billing.validateStripeConfig':
+      return validateStripeConfig();
+    case 'voice.smokeTest':
+      return voiceSmokeTest({ businessId });
+    case 'tenant.provisioningSummary':
+      return provisioningSummary({ businessId });
+    default:
+      throw new Error(`unknown tool ${input.tool}`);
+  }
+}
