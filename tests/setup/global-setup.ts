@@ -2,6 +2,9 @@ import { migrate, openOrm } from '../../src/platform/db/orm.ts';
 import { generateApiKey, upsertOperatorKey } from '../../src/platform/auth/api-keys.ts';
 import { ensureDatabase, startEphemeralServices, withDatabase } from '../../src/platform/launch/ephemeral-services.ts';
 import { startWorkerProcess } from '../support/worker-process.ts';
+import { startRecordingProxy } from '../support/recording-proxy.ts';
+import { MOCK_CREDENTIALS, startStripeMock, startTwilioMock } from '../../src/platform/launch/api-mocks.ts';
+import { freePort } from '../../src/platform/launch/free-port.ts';
 
 const log = (m: string) => process.stderr.write(`[test-setup] ${m}\n`);
 
@@ -16,8 +19,12 @@ export default async function globalSetup(config: { maxWorkers: number }) {
   (globalThis as any).__opsTestStops = stops;
   const runId = Date.now().toString(36);
 
+  // Prism parses Twilio's 2 MB spec for several seconds: start it alongside the rest.
+  const mocksStarting = Promise.all([startStripeMock(), startTwilioMock()]);
   const services = await startEphemeralServices('test', log);
   stops.push(() => services.stop());
+  const [stripeMock, twilioMock] = await mocksStarting;
+  stops.push(() => stripeMock.stop(), () => twilioMock.stop());
   const { adminUrl, temporalAddress } = services;
   const template = `ops_test_template_${runId}`;
   const templateUrl = await ensureDatabase(adminUrl, template);
@@ -36,9 +43,21 @@ export default async function globalSetup(config: { maxWorkers: number }) {
   process.env.OPS_TEST_OPERATOR_KEY = operatorKey;
   process.env.OPS_TEST_WORKERS = String(workers);
 
+  // Per jest worker, recording proxies in front of the mocks: tests see exactly which calls their worker made.
+  const proxies: Record<string, string>[] = [];
+  for (let i = 1; i <= workers; i++) {
+    const stripe = await startRecordingProxy(stripeMock.url, await freePort());
+    const twilio = await startRecordingProxy(twilioMock.url, await freePort());
+    stops.push(async () => { stripe.server.close(); twilio.server.close(); });
+    process.env[`OPS_TEST_STRIPE_PROXY_${i}`] = stripe.url;
+    process.env[`OPS_TEST_TWILIO_PROXY_${i}`] = twilio.url;
+    proxies.push({ STRIPE_API_BASE: stripe.url, TWILIO_API_BASE: twilio.url });
+  }
   const children = await Promise.all(
     Array.from({ length: workers }, (_, k) =>
       startWorkerProcess({
+        ...MOCK_CREDENTIALS,
+        ...proxies[k],
         DATABASE_URL: withDatabase(adminUrl, `ops_test_${runId}_${k + 1}`),
         TEMPORAL_ADDRESS: temporalAddress,
         TEMPORAL_TASK_QUEUE: `ops-test-${runId}-${k + 1}`,

@@ -7,7 +7,7 @@ import { connectTemporal, type TemporalHandle } from '../../src/platform/tempora
 import { createLogger } from '../../src/platform/observability/logger.ts';
 import { buildApi } from '../../src/api.ts';
 import { openRateLimiter } from '../../src/platform/ratelimit/rate-limit.ts';
-import { testEnv } from './env.ts';
+import { CONTROL_KEYS, testEnv } from './env.ts';
 
 export interface TestContext {
   orm: MikroORM;
@@ -36,6 +36,10 @@ export async function createTestContext(opts: { taskQueue?: string; env?: Record
     TEMPORAL_ADDRESS: env.temporalAddress,
     TEMPORAL_TASK_QUEUE: opts.taskQueue ?? env.taskQueue,
     SYNC_WAIT: '30s',
+    OPS_KEY_ADMIN: CONTROL_KEYS.admin,
+    OPS_KEY_N8N: CONTROL_KEYS.n8n,
+    OPS_INTERNAL_SECRET: CONTROL_KEYS.legacy,
+    OPS_KEY_READONLY: CONTROL_KEYS.readonly,
     ...opts.env,
   });
   const orm = await openOrm(env.databaseUrl, 5);

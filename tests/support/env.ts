@@ -10,5 +10,15 @@ export function testEnv() {
     temporalAddress: process.env.OPS_TEST_TEMPORAL_ADDRESS!,
     taskQueue: `ops-test-${runId}-${slot}`,
     operatorKey: process.env.OPS_TEST_OPERATOR_KEY!,
+    stripeProxy: process.env[`OPS_TEST_STRIPE_PROXY_${slot}`]!,
+    twilioProxy: process.env[`OPS_TEST_TWILIO_PROXY_${slot}`]!,
   };
 }
+
+/** Control plane keys the test API is configured with (spec 004 key types). */
+export const CONTROL_KEYS = {
+  admin: 'test-admin-key-0123456789abcdef',
+  n8n: 'test-n8n-key-0123456789abcdefgh',
+  legacy: 'test-legacy-key-0123456789abcde',
+  readonly: 'test-readonly-key-0123456789abc',
+};

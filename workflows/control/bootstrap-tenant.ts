@@ -2,10 +2,10 @@ import { ActivityFailure, proxyActivities, proxyLocalActivities } from '@tempora
 import type { ControlActivities } from '../../activities/control/index.ts';
 import type { AuditContext } from '../../src/platform/audit/audit.ts';
 import { bootstrapReport, type BootstrapResult } from '../../src/control/bootstrap-report.ts';
-import { dbStep, externalCheckStep, localDbStep } from '../presets.ts';
+import { dbWriteStep, externalCheckStep, localDbStep } from '../presets.ts';
 
 const step = (n: number, tool: string) => ({ summary: `Step ${n}: ${tool}` });
-const { ensureTenant } = proxyActivities<ControlActivities>({ ...dbStep, ...step(1, 'tenant.ensure') });
+const { ensureTenant } = proxyActivities<ControlActivities>({ ...dbWriteStep, ...step(1, 'tenant.ensure') });
 const { validateStripeConfig } = proxyActivities<ControlActivities>({ ...externalCheckStep, ...step(2, 'billing.validateStripeConfig') });
 const { voiceSmokeTest } = proxyActivities<ControlActivities>({ ...externalCheckStep, ...step(3, 'voice.smokeTest') });
 const { provisioningSummary } = proxyLocalActivities<ControlActivities>({ ...localDbStep, summary: 'Step 4: tenant.provisioningSummary' });

@@ -1,10 +1,10 @@
 import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { ControlActivities } from '../../activities/control/index.ts';
 import type { AuditContext } from '../../src/platform/audit/audit.ts';
-import { dbStep, externalCheckStep, localDbStep } from '../presets.ts';
+import { dbWriteStep, externalCheckStep, localDbStep } from '../presets.ts';
 import { bootstrapTenant, type BootstrapArgs } from './bootstrap-tenant.ts';
 
-const { ensureTenant } = proxyActivities<ControlActivities>(dbStep);
+const { ensureTenant } = proxyActivities<ControlActivities>(dbWriteStep);
 const { validateStripeConfig, voiceSmokeTest } = proxyActivities<ControlActivities>(externalCheckStep);
 const { provisioningSummary, planTool } = proxyLocalActivities<ControlActivities>(localDbStep);
 

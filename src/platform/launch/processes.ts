@@ -57,11 +57,14 @@ export async function assertPortFree(port: number, label: string): Promise<void>
 
 /** Spawns a long-running helper whose output goes to a log file prefix in our stderr when it fails. */
 export function spawnService(command: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; inherit?: boolean } = {}): ChildProcess {
-  return spawn(command, args, {
+  const child = spawn(command, args, {
     env: opts.env ?? process.env,
     cwd: opts.cwd,
     stdio: opts.inherit ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'ignore', 'pipe'],
   });
+  // Always drained, so a chatty helper never blocks on a full pipe.
+  child.stderr?.on('data', () => {});
+  return child;
 }
 
 export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 10_000): Promise<void> {

@@ -1,0 +1,45 @@
+import { createServer, request as httpRequest, type Server } from 'node:http';
+
+export interface RecordedCall {
+  method: string;
+  path: string;
+  at: number;
+}
+
+/**
+ * A pass-through HTTP proxy in front of a mock (stripe-mock, the Twilio mock)
+ * that remembers every call, so tests can assert what did — and did not —
+ * reach Stripe or Twilio. GET /__calls lists them.
+ */
+export async function startRecordingProxy(target: string, port: number): Promise<{ url: string; server: Server }> {
+  const calls: RecordedCall[] = [];
+  const upstream = new URL(target);
+  const server = createServer((req, res) => {
+    if (req.url === '/__calls') {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(calls));
+      return;
+    }
+    calls.push({ method: req.method ?? 'GET', path: req.url ?? '/', at: Date.now() });
+    const out = httpRequest(
+      { hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    out.on('error', (e) => {
+      res.writeHead(502);
+      res.end(String(e));
+    });
+    req.pipe(out);
+  });
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
+  return { url: `http://127.0.0.1:${port}`, server };
+}
+
+/** Calls recorded by a proxy since `since` (ms epoch). */
+export async function callsSince(proxyUrl: string, since: number): Promise<RecordedCall[]> {
+  const res = await fetch(`${proxyUrl}/__calls`);
+  return ((await res.json()) as RecordedCall[]).filter((c) => c.at >= since);
+}
