@@ -6,6 +6,7 @@ import { seedCockpitDemo } from '../../cockpit/demo-seed.ts';
 import { startEmbeddedPostgres, type EmbeddedPg } from './embedded-postgres.ts';
 import { startTemporalDevServer, type DevServer } from './temporal-dev-server.ts';
 import { ensureDatabase } from './ephemeral-services.ts';
+import { MOCK_CREDENTIALS, startStripeMock, startTwilioMock } from './api-mocks.ts';
 import { stopChild, waitForPort, assertPortFree } from './processes.ts';
 
 const log = (m: string) => console.error(`[ops] ${m}`);
@@ -63,7 +64,24 @@ async function start(): Promise<void> {
     if (!config.auth.adminApiKey) await upsertOperatorKey(orm.em.fork(), 'demo-operator', operatorKey, 'admin');
     await orm.close();
 
-    const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress };
+    // Without real Stripe/Twilio credentials the demo talks to local mocks of their APIs.
+    const demoEnv: Record<string, string> = {};
+    const notes: string[] = [];
+    if (!config.stripe.secretKey) {
+      const stripe = await startStripeMock();
+      stoppers.push(() => stripe.stop());
+      Object.assign(demoEnv, { STRIPE_API_BASE: stripe.url, STRIPE_SECRET_KEY: MOCK_CREDENTIALS.STRIPE_SECRET_KEY, STRIPE_PRICE_IDS: MOCK_CREDENTIALS.STRIPE_PRICE_IDS, STRIPE_WEBHOOK_SECRET: MOCK_CREDENTIALS.STRIPE_WEBHOOK_SECRET });
+      notes.push(`  Stripe:           stripe-mock at ${stripe.url} (set STRIPE_SECRET_KEY for the real API)`);
+    }
+    if (!config.twilio.accountSid) {
+      log('starting the Twilio API mock (Prism over Twilio\'s OpenAPI spec; takes a few seconds)');
+      const twilio = await startTwilioMock();
+      stoppers.push(() => twilio.stop());
+      Object.assign(demoEnv, { TWILIO_API_BASE: twilio.url, TWILIO_ACCOUNT_SID: MOCK_CREDENTIALS.TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN: MOCK_CREDENTIALS.TWILIO_AUTH_TOKEN });
+      notes.push(`  Twilio:           mock of Twilio's API spec at ${twilio.url} (set TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN for the real API)`);
+    }
+    const controlKey = config.control.keys.admin ?? generateApiKey();
+    const env = { ...process.env, ...demoEnv, OPS_KEY_ADMIN: controlKey, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress };
     for (const script of ['workers/ops.worker.ts', 'src/main.ts']) {
       const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'inherit', 'inherit'] });
       child.once('exit', (code) => {
@@ -81,7 +99,9 @@ async function start(): Promise<void> {
       'Ops Platform is running.',
       `  API:              ${api}   (try: curl -H "Authorization: Bearer ${operatorKey}" ${api}/api/admin/clients)`,
       `  Temporal Web UI:  ${uiUrl ?? `(external cluster at ${temporalAddress})`}`,
-      `  Operator API key: ${operatorKey}`,
+      `  Operator API key: ${operatorKey}   (cockpit: Authorization: Bearer <key>)`,
+      `  Control plane key: ${controlKey}   (POST ${api}/api/internal/ops/execute with x-book8-internal-secret)`,
+      ...notes,
       `  OpenAPI:          ${api}/openapi.json   Metrics: ${api}/metrics`,
       'Press Ctrl-C to stop everything.',
       '',

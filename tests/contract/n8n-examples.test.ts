@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createTestContext, type TestContext } from '../support/context.ts';
+import { CONTROL_KEYS } from '../support/env.ts';
+import { uniqueId } from '../support/factories.ts';
+
+let t: TestContext;
+beforeAll(async () => { t = await createTestContext(); });
+afterAll(async () => { await t.close(); });
+
+interface N8nNode { name: string; type: string; parameters: Record<string, any> }
+
+/**
+ * Evaluates an n8n parameter the way n8n does for these examples: a leading '='
+ * makes it an expression, and each {{ … }} is JavaScript over $json, $env, $execution.
+ */
+function resolve(value: string, scope: Record<string, unknown>): string {
+  if (!value.startsWith('=')) return value;
+  return value.slice(1).replace(/\{\{([\s\S]+?)\}\}/g, (_m, expr: string) => {
+    const fn = new Function(...Object.keys(scope), `return (${expr});`);
+    return String(fn(...Object.values(scope)));
+  });
+}
+
+/** Runs a workflow file's Set and HTTP Request nodes against the real API. */
+async function runExample(file: string, item: Record<string, string>) {
+  const wf = JSON.parse(readFileSync(new URL(`../../examples/n8n/${file}`, import.meta.url), 'utf8')) as { nodes: N8nNode[] };
+  const http = wf.nodes.find((n) => n.type === 'n8n-nodes-base.httpRequest')!;
+  const setNode = wf.nodes.find((n) => n.type === 'n8n-nodes-base.set')!;
+  const defaults = Object.fromEntries(setNode.parameters.assignments.assignments.map((a: any) => [a.name, a.value]));
+  const { port } = t.server.address() as AddressInfo;
+  const scope = {
+    $json: { ...defaults, ...item },
+    $env: { OPS_API_URL: `http://127.0.0.1:${port}`, OPS_API_KEY: CONTROL_KEYS.n8n },
+    $execution: { id: uniqueId('exec') },
+  };
+  const headers = Object.fromEntries(http.parameters.headerParameters.parameters.map((h: any) => [h.name, resolve(h.value, scope)]));
+  const body = http.parameters.sendBody ? JSON.parse(resolve(http.parameters.jsonBody, scope)) : undefined;
+  const res = await fetch(resolve(http.parameters.url, scope), {
+    method: http.parameters.method,
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, json: (await res.json()) as any, body, wf };
+}
+
+describe('examples/n8n workflows drive the real API', () => {
+  test('tenant-bootstrap.json bootstraps a tenant and its IF node reads result.ready', async () => {
+    const businessId = uniqueId('biz');
+    const { status, json, body, wf } = await runExample('tenant-bootstrap.json', { businessId, businessName: 'From n8n' });
+    expect(status).toBe(200);
+    expect(body.meta.requestId).toMatch(/^n8n-exec-.+-bootstrap$/);
+    expect(json.result).toMatchObject({ businessId, ready: true });
+    const ifNode = wf.nodes.find((n) => n.type === 'n8n-nodes-base.if')!;
+    expect(ifNode.parameters.conditions.conditions[0].leftValue).toBe('={{ $json.result.ready }}');
+    expect((await t.sql(`select business_name from client where id = ?`, [businessId]))[0].business_name).toBe('From n8n');
+  });
+
+  test('check-provisioning.json returns the provisioning score', async () => {
+    const businessId = uniqueId('biz');
+    await t.sql(`insert into client (id, business_name, payment_active) values (?, 'Scored', true)`, [businessId]);
+    const { status, json } = await runExample('check-provisioning.json', { businessId });
+    expect(status).toBe(200);
+    expect(json.result).toMatchObject({ exists: true, score: 40 });
+  });
+});
