@@ -8,6 +8,7 @@ import { generateApiKey, upsertOperatorKey } from '../src/platform/auth/api-keys
 import { createLogger } from '../src/platform/observability/logger.ts';
 import { connectTemporal } from '../src/platform/temporal/client.ts';
 import { ensureDatabase, startEphemeralServices } from '../src/platform/launch/ephemeral-services.ts';
+import { MOCK_CREDENTIALS, startStripeMock, startTwilioMock } from '../src/platform/launch/api-mocks.ts';
 import { buildApi } from '../src/api.ts';
 import { openRateLimiter } from '../src/platform/ratelimit/rate-limit.ts';
 import { createActivities } from '../activities/index.ts';
@@ -52,7 +53,13 @@ async function main() {
     const { temporalAddress } = services;
     const databaseUrl = await ensureDatabase(services.adminUrl, `ops_bench_${Date.now().toString(36)}`);
 
-    const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: 'bench-ops', LOG_LEVEL: 'warn' });
+    const [stripeMock, twilioMock] = await Promise.all([startStripeMock(), startTwilioMock()]);
+    stops.push(() => stripeMock.stop(), () => twilioMock.stop());
+    const controlKey = generateApiKey();
+    const config = loadConfig({
+      ...process.env, ...MOCK_CREDENTIALS, STRIPE_API_BASE: stripeMock.url, TWILIO_API_BASE: twilioMock.url,
+      OPS_KEY_ADMIN: controlKey, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: 'bench-ops', LOG_LEVEL: 'warn',
+    });
     const logger = createLogger('error');
     const orm = await openOrm(databaseUrl, 10);
     stops.push(() => orm.close());
@@ -151,6 +158,32 @@ async function main() {
       await res.arrayBuffer();
     });
     row('DELETE /api/admin/clients/:id (end to end)', deletes, bareRun);
+
+    // Control plane: a full tenant.bootstrap (Stripe and Twilio through their mocks) and a cached replay.
+    const runId = Date.now().toString(36);
+    const execute = async (body: unknown) => {
+      const res = await fetch(`${api.url}/api/internal/ops/execute`, {
+        method: 'POST', headers: { 'x-book8-internal-secret': controlKey, 'content-type': 'application/json' }, body: JSON.stringify(body),
+      });
+      if (res.status !== 200) throw new Error(`execute answered ${res.status}: ${await res.text()}`);
+      return res.json() as Promise<any>;
+    };
+    const bootstrap = (i: number, extra: Record<string, unknown> = {}) => ({
+      tool: 'tenant.bootstrap', payload: { businessId: `bench-${runId}-${i}`, ...extra }, meta: { requestId: `bench-${runId}-${i}-${JSON.stringify(extra).length}` },
+    });
+    await conn.execute('truncate rate_limit');
+    const full = await measure(DELETES, 5, (i) => execute(bootstrap(i)).then(() => undefined));
+    row('POST execute tenant.bootstrap (full)', full, bareRun);
+    const fast = await measure(DELETES, 5, (i) => execute(bootstrap(1000 + i, { skipVoiceTest: true, skipBillingCheck: true })).then(() => undefined));
+    row('POST execute tenant.bootstrap (skip checks)', fast, bareRun);
+    await conn.execute('truncate rate_limit');
+    const replayBody = bootstrap(0);
+    const replay = await measure(250, 20, async () => {
+      const r = await execute(replayBody);
+      if (!r._meta.cached) throw new Error('replay was not served from the store');
+    });
+    row('POST execute, cached replay', replay, floor);
+    console.log(`${'full bootstrap p50 (target ≤ 150 ms)'.padEnd(44)} ${fmt(full.p50)}`);
     console.log('');
   } finally {
     for (const stop of stops) await stop();

@@ -8,9 +8,6 @@ export const dbStep: ActivityOptions = {
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 5 },
 };
 
-/** A short database write that heartbeats, so a dead worker is noticed in seconds. */
-export const dbWriteStep: ActivityOptions = { ...dbStep, heartbeatTimeout: '5s' };
-
 /** A short, repeatable database step run inside the workflow task (local activity). */
 export const localDbStep: LocalActivityOptions = {
   startToCloseTimeout: '15s',

@@ -1,7 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { recordAudit, type AuditContext } from '../../src/platform/audit/audit.ts';
 import { Client, OnboardingState } from '../../src/cockpit/entities/index.ts';
-import { withHeartbeat } from '../heartbeat.ts';
 import type { EnsureResult, ProvisioningResult, Recommendation } from '../../src/control/tool-results.ts';
 
 export interface EnsureArgs {
@@ -26,7 +25,7 @@ export function createTenantActivities(deps: { orm: MikroORM }) {
     async ensureTenant(args: EnsureArgs, who: AuditContext, workflowId: string): Promise<EnsureResult> {
       const started = Date.now();
       const em = deps.orm.em.fork();
-      return withHeartbeat(() => em.transactional(async (tx) => {
+      return em.transactional(async (tx) => {
         const inserted = (await tx.execute(
           `insert into client (id, business_name) values (?, ?) on conflict (id) do nothing returning id`,
           [args.businessId, args.name ?? args.businessId],
@@ -46,7 +45,7 @@ export function createTenantActivities(deps: { orm: MikroORM }) {
           tenant: { businessId: client.id, name: client.businessName, createdAt: client.createdAt.toISOString() },
           durationMs: Date.now() - started,
         };
-      }));
+      });
     },
 
     /** Where the tenant stands: score, items, and what to do next. Read-only. */

@@ -2,13 +2,15 @@ import { ActivityFailure, proxyActivities, proxyLocalActivities } from '@tempora
 import type { ControlActivities } from '../../activities/control/index.ts';
 import type { AuditContext } from '../../src/platform/audit/audit.ts';
 import { bootstrapReport, type BootstrapResult } from '../../src/control/bootstrap-report.ts';
-import { dbWriteStep, externalCheckStep, localDbStep } from '../presets.ts';
+import { externalCheckStep, localDbStep } from '../presets.ts';
 
 const step = (n: number, tool: string) => ({ summary: `Step ${n}: ${tool}` });
-const { ensureTenant } = proxyActivities<ControlActivities>({ ...dbWriteStep, ...step(1, 'tenant.ensure') });
+// The database steps run as local activities (no server round trip); the calls
+// to Stripe and Twilio are regular activities, retried on another worker if one dies.
+const { ensureTenant } = proxyLocalActivities<ControlActivities>({ ...localDbStep, ...step(1, 'tenant.ensure') });
 const { validateStripeConfig } = proxyActivities<ControlActivities>({ ...externalCheckStep, ...step(2, 'billing.validateStripeConfig') });
 const { voiceSmokeTest } = proxyActivities<ControlActivities>({ ...externalCheckStep, ...step(3, 'voice.smokeTest') });
-const { provisioningSummary } = proxyLocalActivities<ControlActivities>({ ...localDbStep, summary: 'Step 4: tenant.provisioningSummary' });
+const { provisioningSummary } = proxyLocalActivities<ControlActivities>({ ...localDbStep, ...step(4, 'tenant.provisioningSummary') });
 
 export interface BootstrapArgs {
   businessId: string;
@@ -27,8 +29,11 @@ const failureText = (err: unknown) => (err instanceof ActivityFailure && err.cau
 export async function bootstrapTenant(args: BootstrapArgs, who: AuditContext, workflowId: string): Promise<BootstrapResult> {
   const started = Date.now();
   const tenant = await ensureTenant({ businessId: args.businessId, name: args.name }, who, workflowId).catch((err) => ({ failed: failureText(err) }));
-  const billing = args.skipBillingCheck ? 'skipped' as const : await validateStripeConfig();
-  const voice = args.skipVoiceTest ? 'skipped' as const : await voiceSmokeTest({ businessId: args.businessId });
+  // Billing and voice are independent checks: they run side by side.
+  const [billing, voice] = await Promise.all([
+    args.skipBillingCheck ? ('skipped' as const) : validateStripeConfig(),
+    args.skipVoiceTest ? ('skipped' as const) : voiceSmokeTest({ businessId: args.businessId }),
+  ]);
   const provisioning = await provisioningSummary({ businessId: args.businessId }).catch((err) => ({ failed: failureText(err) }));
   return bootstrapReport({ businessId: args.businessId, tenant, billing, voice, provisioning, durationMs: Date.now() - started });
 }

@@ -1,12 +1,11 @@
 import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { ControlActivities } from '../../activities/control/index.ts';
 import type { AuditContext } from '../../src/platform/audit/audit.ts';
-import { dbWriteStep, externalCheckStep, localDbStep } from '../presets.ts';
+import { externalCheckStep, localDbStep } from '../presets.ts';
 import { bootstrapTenant, type BootstrapArgs } from './bootstrap-tenant.ts';
 
-const { ensureTenant } = proxyActivities<ControlActivities>(dbWriteStep);
 const { validateStripeConfig, voiceSmokeTest } = proxyActivities<ControlActivities>(externalCheckStep);
-const { provisioningSummary, planTool } = proxyLocalActivities<ControlActivities>(localDbStep);
+const { ensureTenant, provisioningSummary, planTool } = proxyLocalActivities<ControlActivities>(localDbStep);
 
 export interface OpsExecuteInput {
   tool: string;

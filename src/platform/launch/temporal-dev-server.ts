@@ -21,6 +21,9 @@ export async function startTemporalDevServer(opts: {
   await assertPortFree(opts.port, 'Temporal dev server');
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--namespace', opts.namespace, '--log-level', 'error'];
   for (const name of SEARCH_ATTRIBUTE_NAMES) args.push('--search-attribute', `${name}=Keyword`);
+  // One partition per task queue: with a handful of pollers, the default 4
+  // partitions make tasks wait for forwarding between partitions (~40 ms a hop).
+  args.push('--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1', '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1');
   if (opts.dataDir) args.push('--db-filename', join(resolve(opts.dataDir), 'temporal.sqlite'));
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
   else args.push('--headless');
