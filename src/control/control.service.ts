@@ -1,7 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { AppError, validationError } from '../platform/http/errors.ts';
-import { recordAudit, type AuditContext, type AuditRecord } from '../platform/audit/audit.ts';
+import { appendAudit, type AuditContext, type AuditRecord } from '../platform/audit/audit.ts';
 import { hasScope, type ControlKey } from '../platform/auth/control-keys.ts';
 import { createIdempotencyStore, payloadHash } from '../platform/idempotency/idempotency.store.ts';
 import { awaitOutcome, startOrAttach } from '../platform/temporal/runs.ts';
@@ -32,7 +32,7 @@ type Stored = Record<string, unknown> & { _meta?: unknown };
 
 export function createControlService(deps: ControlDeps) {
   const em = () => deps.orm.em.fork() as EntityManager;
-  const store = createIdempotencyStore(em);
+  const store = createIdempotencyStore(() => deps.orm.em as EntityManager);
   const log = deps.logger.child({ module: 'control' });
 
   const withMeta = (stored: Stored, cached: boolean, executedAt: string) => ({
@@ -40,11 +40,7 @@ export function createControlService(deps: ControlDeps) {
     _meta: cached ? { version: CONTROL_PLANE_VERSION, cached: true, originalExecutedAt: executedAt } : { version: CONTROL_PLANE_VERSION, cached: false },
   });
 
-  async function audit(who: AuditContext, what: AuditRecord) {
-    const fork = em();
-    recordAudit(fork, who, what);
-    await fork.flush();
-  }
+  const audit = (who: AuditContext, what: AuditRecord) => appendAudit(deps.orm.em as EntityManager, who, what);
 
   /** Validates the tool, its scope and its arguments; returns the parsed arguments. */
   function admit(req: ExecuteRequest, key: ControlKey) {

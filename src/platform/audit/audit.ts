@@ -50,3 +50,18 @@ export function recordAudit(em: EntityManager, who: AuditContext, what: AuditRec
     workflowId: what.workflowId ?? null,
   } as never);
 }
+
+/**
+ * Writes one audit event at once, in a single autocommit INSERT: for events that
+ * record a call rather than accompany a change (no transaction to join).
+ */
+export async function appendAudit(em: EntityManager, who: AuditContext, what: AuditRecord): Promise<void> {
+  await em.execute(
+    `insert into audit_event (actor_type, actor_id, ip, user_agent, request_id, action, resource_type, resource_id, outcome, before, after, workflow_id)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      who.actorType, who.actorId, who.ip, who.userAgent, who.requestId, what.action, what.resourceType, what.resourceId, what.outcome,
+      what.before === undefined ? null : JSON.stringify(what.before), what.after === undefined ? null : JSON.stringify(what.after), what.workflowId ?? null,
+    ],
+  );
+}
