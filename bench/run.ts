@@ -102,7 +102,7 @@ async function main() {
     stops.unshift(() => temporal.close());
     const limiter = openRateLimiter(databaseUrl);
     stops.unshift(() => limiter.close());
-    const api = await listen(buildApi({ config, orm, temporal, logger, rateLimit: limiter.rateLimit }));
+    const api = await listen(buildApi({ config, orm, temporal, logger, rateLimit: limiter.rateLimit, loginThrottle: limiter.loginThrottle }));
     stops.unshift(api.close);
 
     // Floor: the least a Koa route can do for the same answer, one indexed read through pg.

@@ -12,7 +12,11 @@ import { createCockpitRoutes } from './cockpit/cockpit.routes.ts';
 import { createControlService } from './control/control.service.ts';
 import { createControlRoutes } from './control/control.routes.ts';
 import { controlKeysFrom } from './platform/auth/control-keys.ts';
-import type { RateLimiter } from './platform/ratelimit/rate-limit.ts';
+import type { LoginThrottle, RateLimiter } from './platform/ratelimit/rate-limit.ts';
+import { createSessionStore } from './platform/auth/sessions.ts';
+import { createSupportService } from './support/support.service.ts';
+import { createCustomerRoutes, createSupportRoutes } from './support/support.routes.ts';
+import type { EntityManager } from '@mikro-orm/postgresql';
 
 export interface ApiDeps {
   config: Config;
@@ -22,6 +26,7 @@ export interface ApiDeps {
   metrics?: Metrics;
   /** Shared per-key limiter (PostgreSQL-backed); the caller owns its pool. */
   rateLimit: RateLimiter;
+  loginThrottle: LoginThrottle;
 }
 
 /** Wires every module's service and routes into one Koa app. */
@@ -46,6 +51,8 @@ export function buildApi(deps: ApiDeps): Koa {
     logger: deps.logger,
   });
   const keys = controlKeysFrom(deps.config.control.keys);
+  const sessions = createSessionStore(() => deps.orm.em as EntityManager, deps.config.auth.sessionTtlMs);
+  const support = createSupportService({ orm: deps.orm });
   return createApp({
     orm: deps.orm,
     temporal: deps.temporal,
@@ -53,9 +60,12 @@ export function buildApi(deps: ApiDeps): Koa {
     metrics,
     openapi,
     bodyLimit: deps.config.http.bodyLimit,
+    trustProxy: deps.config.http.trustProxy,
     modules: [
       createCockpitRoutes({ service: cockpit, authenticate, openapi }),
       createControlRoutes({ service: control, keys, rateLimit: deps.rateLimit, openapi }),
+      createSupportRoutes({ service: support, sessions, throttle: deps.loginThrottle, openapi }),
+      createCustomerRoutes({ service: support, openapi }),
     ],
   });
 }

@@ -50,9 +50,13 @@ export async function seedCockpitDemo(em: EntityManager): Promise<void> {
       await conn.execute(`insert into customer (id, client_id, name, phone) values (?, ?, ?, ?) on conflict (id) do nothing`, [`cust-${c.id}-${i}`, c.id, `Customer ${i}`, `+4477009${String(i).padStart(5, '0')}`]);
       await conn.execute(`insert into booking (id, client_id, customer_name, starts_at, status) values (?, ?, ?, ?, 'CONFIRMED') on conflict (id) do nothing`, [`book-${c.id}-${i}`, c.id, `Customer ${i}`, ago(-i * 24 * HOUR)]);
       await conn.execute(`insert into lead (id, client_id, name, source) values (?, ?, ?, 'web') on conflict (id) do nothing`, [`lead-${c.id}-${i}`, c.id, `Lead ${i}`]);
-      await conn.execute(`insert into conversation (id, client_id, customer_name, channel, status) values (?, ?, ?, ?, 'active') on conflict (id) do nothing`, [conv, c.id, `Customer ${i}`, i % 2 ? 'sms' : 'web']);
+      const channel = ['web', 'sms', 'email', 'whatsapp'][i % 4];
+      await conn.execute(
+        `insert into conversation (id, client_id, customer_name, channel, status, summary) values (?, ?, ?, ?, ?, ?) on conflict (id) do nothing`,
+        [conv, c.id, `Customer ${i}`, channel, i === 3 ? 'killed' : 'active', i === 1 ? 'Customer asked to book a Friday slot; confirmed 10am.' : null],
+      );
       for (let m = 1; m <= 3; m++) {
-        await conn.execute(`insert into message (id, client_id, conversation_id, role, content) values (?, ?, ?, ?, ?) on conflict (id) do nothing`, [`msg-${conv}-${m}`, c.id, conv, m % 2 ? 'customer' : 'assistant', m % 2 ? 'Can I book for Friday?' : 'Yes, 10am is free.']);
+        await conn.execute(`insert into message (id, client_id, conversation_id, role, content) values (?, ?, ?, ?, ?) on conflict (id) do nothing`, [`msg-${conv}-${m}`, c.id, conv, m % 2 ? 'user' : 'assistant', m % 2 ? 'Can I book for Friday?' : 'Yes, 10am is free.']);
       }
     }
   }

@@ -14,6 +14,8 @@ const EnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto/For (secure cookies, client IPs). */
+  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('100kb'),
 
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
@@ -55,6 +57,9 @@ const EnvSchema = z.object({
   /** Public URL the voice webhooks must answer on; checked by voice.smokeTest when set. */
   VOICE_WEBHOOK_URL: z.url().optional(),
 
+  /** Operator sessions of the support admin expire this long after login. */
+  SESSION_TTL: duration.default('8h'),
+
   ALERT_DETECTION_EVERY: duration.default('5m'),
   STUCK_THRESHOLD: duration.default('24h'),
 });
@@ -71,7 +76,7 @@ export function parseDuration(text: string): number {
 function toConfig(env: z.infer<typeof EnvSchema>) {
   return {
     env: env.NODE_ENV,
-    http: { host: env.HOST, port: env.PORT, bodyLimit: env.BODY_LIMIT, syncWaitMs: parseDuration(env.SYNC_WAIT) },
+    http: { host: env.HOST, port: env.PORT, bodyLimit: env.BODY_LIMIT, syncWaitMs: parseDuration(env.SYNC_WAIT), trustProxy: env.TRUST_PROXY },
     logLevel: env.LOG_LEVEL,
     db: {
       url: env.DATABASE_URL,
@@ -85,7 +90,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       devPort: env.TEMPORAL_DEV_PORT,
       uiPort: env.TEMPORAL_UI_PORT,
     },
-    auth: { adminApiKey: env.OPS_ADMIN_API_KEY },
+    auth: { adminApiKey: env.OPS_ADMIN_API_KEY, sessionTtlMs: parseDuration(env.SESSION_TTL) },
     control: {
       keys: { admin: env.OPS_KEY_ADMIN, n8n: env.OPS_KEY_N8N, legacy: env.OPS_INTERNAL_SECRET, readonly: env.OPS_KEY_READONLY },
       duplicateWaitMs: parseDuration(env.DUPLICATE_WAIT),

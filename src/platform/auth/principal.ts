@@ -1,6 +1,6 @@
 /** Who is acting. Every authenticator produces one; audit events record it. */
 export interface Principal {
-  kind: 'operator-key' | 'control-key' | 'system';
+  kind: 'operator-key' | 'operator-session' | 'control-key' | 'system';
   id: string;
   name: string;
   role: 'admin' | 'operator' | 'viewer';

@@ -17,6 +17,7 @@ export interface KeysetOrder {
 }
 
 export const BY_CREATED_AT: KeysetOrder = { column: 'created_at', prop: 'createdAt' };
+export const BY_UPDATED_AT: KeysetOrder = { column: 'updated_at', prop: 'updatedAt' };
 
 export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify([c.at.toISOString(), c.id])).toString('base64url');

@@ -24,6 +24,7 @@ export interface AppDeps {
   metrics: Metrics;
   openapi: OpenApiRegistry;
   bodyLimit: string;
+  trustProxy: boolean;
   modules: MountedModule[];
 }
 
@@ -104,10 +105,10 @@ function platformRoutes(deps: AppDeps): Router {
 
 /** Builds the Koa app from its dependencies; nothing listens until the caller says so. */
 export function createApp(deps: AppDeps): Koa {
-  const app = new Koa({ proxy: false });
+  const app = new Koa({ proxy: deps.trustProxy });
   app.use(observe(deps));
   app.use(errorMiddleware(deps));
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.bodyLimit, encoding: 'utf-8', parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'] }));
+  app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: deps.bodyLimit, encoding: 'utf-8', parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'] }));
   // One identity map per request: entities never leak between requests.
   app.use((ctx, next) => RequestContext.create(deps.orm.em, next));
   const platform = platformRoutes(deps);

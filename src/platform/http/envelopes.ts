@@ -1,7 +1,7 @@
 import type { AppError } from './errors.ts';
 
 /** Each spec wraps errors its own way; modules name theirs when they are mounted. */
-export type EnvelopeName = 'cockpit' | 'control' | 'platform';
+export type EnvelopeName = 'cockpit' | 'control' | 'support' | 'customer' | 'platform';
 
 type Render = (err: AppError) => unknown;
 
@@ -21,6 +21,10 @@ const renderers: Record<EnvelopeName, Render> = {
       ...(e.meta.retryAfter !== undefined ? { retryAfter: e.meta.retryAfter } : {}),
     },
   }),
+  // spec 001 admin API: { success: false, error: "<message>" } (+ details for invalid input)
+  support: (e) => ({ success: false, error: e.message, ...(e.details ? { details: e.details } : {}) }),
+  // spec 001 customer side: { error: "<message>" }
+  customer: (e) => ({ error: e.message, ...(e.details ? { details: e.details } : {}) }),
   platform: (e) => ({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } }),
 };
 

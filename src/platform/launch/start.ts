@@ -3,6 +3,8 @@ import { loadConfig, ConfigError } from '../config.ts';
 import { migrate, openOrm } from '../db/orm.ts';
 import { generateApiKey, upsertOperatorKey } from '../auth/api-keys.ts';
 import { seedCockpitDemo } from '../../cockpit/demo-seed.ts';
+import { upsertOperatorAccount } from '../auth/operator-accounts.ts';
+import { generatePassword } from '../auth/passwords.ts';
 import { startEmbeddedPostgres, type EmbeddedPg } from './embedded-postgres.ts';
 import { startTemporalDevServer, type DevServer } from './temporal-dev-server.ts';
 import { ensureDatabase } from './ephemeral-services.ts';
@@ -62,6 +64,8 @@ async function start(): Promise<void> {
     await seedCockpitDemo(orm.em.fork());
     const operatorKey = config.auth.adminApiKey ?? generateApiKey();
     if (!config.auth.adminApiKey) await upsertOperatorKey(orm.em.fork(), 'demo-operator', operatorKey, 'admin');
+    const supportPassword = generatePassword();
+    await upsertOperatorAccount(orm.em.fork(), 'admin', supportPassword);
     await orm.close();
 
     // Without real Stripe/Twilio credentials the demo talks to local mocks of their APIs.
@@ -100,6 +104,7 @@ async function start(): Promise<void> {
       `  API:              ${api}   (try: curl -H "Authorization: Bearer ${operatorKey}" ${api}/api/admin/clients)`,
       `  Temporal Web UI:  ${uiUrl ?? `(external cluster at ${temporalAddress})`}`,
       `  Operator API key: ${operatorKey}   (cockpit: Authorization: Bearer <key>)`,
+      `  Support admin:    ${api}/admin   (username admin, password ${supportPassword})`,
       `  Control plane key: ${controlKey}   (POST ${api}/api/internal/ops/execute with x-book8-internal-secret)`,
       ...notes,
       `  OpenAPI:          ${api}/openapi.json   Metrics: ${api}/metrics`,

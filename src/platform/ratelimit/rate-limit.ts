@@ -54,7 +54,40 @@ export function createRateLimiter(pool: pg.Pool) {
 export type RateLimiter = ReturnType<typeof createRateLimiter>;
 
 /** A limiter on its own small pool (the ORM's pool is not exposed to libraries). */
-export function openRateLimiter(databaseUrl: string): { rateLimit: RateLimiter; close: () => Promise<void> } {
+export function openRateLimiter(databaseUrl: string): { rateLimit: RateLimiter; loginThrottle: LoginThrottle; close: () => Promise<void> } {
   const pool = new PgPool({ connectionString: databaseUrl, max: 4 });
-  return { rateLimit: createRateLimiter(pool), close: () => pool.end() };
+  return { rateLimit: createRateLimiter(pool), loginThrottle: createLoginThrottle(pool), close: () => pool.end() };
 }
+
+/**
+ * Failed logins: each failure costs a point per username and per client IP in a
+ * 15-minute window, answers are slowed as failures mount, and past the budget
+ * logins for that username (or from that IP) are refused until the window ends.
+ */
+export function createLoginThrottle(pool: pg.Pool, opts = { perUsername: 5, perIp: 30, windowSeconds: 900 }) {
+  const make = (prefix: string, points: number) =>
+    new RateLimiterPostgres({ storeClient: pool, storeType: 'pool', tableName: 'rate_limit', tableCreated: true, keyPrefix: prefix, points, duration: opts.windowSeconds });
+  const byUser = make('login-user', opts.perUsername);
+  const byIp = make('login-ip', opts.perIp);
+  const locked = (retryAfter: number) =>
+    new AppError(429, 'TOO_MANY_LOGIN_ATTEMPTS', 'Too many failed login attempts. Try again later.', undefined, { 'Retry-After': String(retryAfter) }, { retryAfter });
+
+  return {
+    async assertAllowed(username: string, ip: string): Promise<void> {
+      const [u, i] = await Promise.all([byUser.get(username.toLowerCase()), byIp.get(ip)]);
+      const over = [u && u.consumedPoints >= opts.perUsername ? u : null, i && i.consumedPoints >= opts.perIp ? i : null].filter(Boolean) as RateLimiterRes[];
+      if (over.length) throw locked(Math.ceil(Math.max(...over.map((r) => r.msBeforeNext)) / 1000));
+    },
+    async recordFailure(username: string, ip: string): Promise<void> {
+      const results = await Promise.allSettled([byUser.penalty(username.toLowerCase(), 1), byIp.penalty(ip, 1)]);
+      const failures = results[0].status === 'fulfilled' ? results[0].value.consumedPoints : 1;
+      // Slow each further guess: 200 ms per failure so far, at most 2 s.
+      await new Promise((r) => setTimeout(r, Math.min(2_000, 200 * failures)));
+    },
+    async recordSuccess(username: string): Promise<void> {
+      await byUser.delete(username.toLowerCase());
+    },
+  };
+}
+
+export type LoginThrottle = ReturnType<typeof createLoginThrottle>;

@@ -1,10 +1,12 @@
 import { Migration20261123000000_foundation } from './Migration20261123000000_foundation.ts';
 import { Migration20261123010000_alert_counts } from './Migration20261123010000_alert_counts.ts';
 import { Migration20261123020000_control_plane } from './Migration20261123020000_control_plane.ts';
+import { Migration20261123030000_support } from './Migration20261123030000_support.ts';
 
 /** Every committed migration, in order. Listed explicitly so no file globbing happens at run time. */
 export const migrationsList = [
   { name: 'Migration20261123000000_foundation', class: Migration20261123000000_foundation },
   { name: 'Migration20261123010000_alert_counts', class: Migration20261123010000_alert_counts },
   { name: 'Migration20261123020000_control_plane', class: Migration20261123020000_control_plane },
+  { name: 'Migration20261123030000_support', class: Migration20261123030000_support },
 ];

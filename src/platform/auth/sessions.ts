@@ -1,0 +1,54 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { verifyAgainstNothing, verifyPassword } from './passwords.ts';
+import type { Principal } from './principal.ts';
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export interface SessionMeta {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/**
+ * Operator sessions in PostgreSQL: a restart or a second API process keeps
+ * people logged in. The cookie holds a random token; the table holds its hash.
+ */
+export function createSessionStore(em: () => EntityManager, ttlMs: number) {
+  return {
+    /** Checks a username and password; the same work is done for unknown usernames. */
+    async verifyCredentials(username: string, password: string): Promise<{ id: string; username: string } | null> {
+      const [account] = (await em().execute(
+        `select id, username, password_hash from operator_account where username = ? and disabled_at is null`,
+        [username],
+      )) as { id: string; username: string; password_hash: string }[];
+      if (!account) return verifyAgainstNothing(password).then(() => null);
+      return (await verifyPassword(password, account.password_hash)) ? { id: account.id, username: account.username } : null;
+    },
+
+    async create(accountId: string, meta: SessionMeta): Promise<{ token: string; expiresAt: Date }> {
+      const token = randomBytes(32).toString('base64url');
+      const expiresAt = new Date(Date.now() + ttlMs);
+      await em().execute(
+        `insert into operator_session (token_hash, account_id, expires_at, ip, user_agent) values (?, ?, ?, ?, ?)`,
+        [hashToken(token), accountId, expiresAt, meta.ip, meta.userAgent],
+      );
+      return { token, expiresAt };
+    },
+
+    async resolve(token: string): Promise<Principal | null> {
+      const [row] = (await em().execute(
+        `select a.id, a.username, a.role from operator_session s join operator_account a on a.id = s.account_id
+          where s.token_hash = ? and s.revoked_at is null and s.expires_at > now() and a.disabled_at is null`,
+        [hashToken(token)],
+      )) as { id: string; username: string; role: Principal['role'] }[];
+      return row ? { kind: 'operator-session', id: row.id, name: row.username, role: row.role } : null;
+    },
+
+    async revoke(token: string): Promise<void> {
+      await em().execute(`update operator_session set revoked_at = now() where token_hash = ? and revoked_at is null`, [hashToken(token)]);
+    },
+  };
+}
+
+export type SessionStore = ReturnType<typeof createSessionStore>;

@@ -1,0 +1,34 @@
+import type { Conversation, Message } from '../cockpit/entities/index.ts';
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+export function presentConversationRow(c: Conversation) {
+  return {
+    id: c.id,
+    customerName: c.customerName ?? null,
+    channel: c.channel,
+    status: c.status,
+    createdAt: iso(c.createdAt),
+    updatedAt: iso(c.updatedAt),
+    messageCount: c.messageCount,
+    lastMessage: c.lastMessage ?? null,
+    lastMessageAt: iso(c.lastMessageAt),
+  };
+}
+
+export function presentMessage(m: Message) {
+  return { id: m.id, message: m.content, role: m.role, userId: m.userId ?? null, createdAt: iso(m.createdAt) };
+}
+
+export function presentConversationDetail(c: Conversation, messages: Message[]) {
+  return {
+    id: c.id,
+    customerName: c.customerName ?? null,
+    channel: c.channel,
+    status: c.status,
+    createdAt: iso(c.createdAt),
+    updatedAt: iso(c.updatedAt),
+    messages: messages.map(presentMessage),
+    summary: c.summary ?? null,
+  };
+}

@@ -1,0 +1,144 @@
+import type { Context, Middleware } from 'koa';
+import { auditContextFrom } from '../platform/audit/audit.ts';
+import { sessionAuth, setSessionCookie } from '../platform/auth/session-auth.ts';
+import type { SessionStore } from '../platform/auth/sessions.ts';
+import type { Principal } from '../platform/auth/principal.ts';
+import type { MountedModule } from '../platform/http/app.ts';
+import { AppError } from '../platform/http/errors.ts';
+import type { OpenApiRegistry } from '../platform/http/openapi.ts';
+import { ModuleRouter } from '../platform/http/route.ts';
+import { sameOriginOnly } from '../platform/http/same-origin.ts';
+import type { LoginThrottle } from '../platform/ratelimit/rate-limit.ts';
+import * as s from './support.schemas.ts';
+import type { SupportService } from './support.service.ts';
+import { PAGE_HEADERS, conversationsPage, loginPage } from './support.pages.ts';
+
+export const SUPPORT_PREFIX = '/admin';
+export const CUSTOMER_PREFIX = '/api/support';
+
+const anyone = { middleware: ((_ctx, next) => next()) as Middleware, scheme: '' };
+const wantsHtml = (ctx: Context) => ctx.is('urlencoded') === 'urlencoded' || (ctx.accepts('html', 'json') === 'html');
+const page = (html: string, status = 200) => ({ status, body: html, headers: PAGE_HEADERS });
+const done = (message: string) => ({ body: { success: true, message } });
+
+/** Spec 001, the support admin: session login, pages, and the conversations API. */
+export function createSupportRoutes(deps: { service: SupportService; sessions: SessionStore; throttle: LoginThrottle; openapi: OpenApiRegistry }): MountedModule {
+  const svc = deps.service;
+  const auth = sessionAuth(deps.sessions);
+  const csrf = [sameOriginOnly()];
+  const r = new ModuleRouter({ prefix: SUPPORT_PREFIX, tag: 'support', registry: deps.openapi });
+
+  r.route({
+    method: 'get', path: '/login', summary: 'Login page', auth: anyone,
+    handler: async () => page(loginPage()),
+  });
+  r.route({
+    method: 'post', path: '/login', summary: 'Log in (form: username, password); sets an HttpOnly SameSite=Strict session cookie', auth: anyone,
+    before: csrf,
+    docs: { body: s.loginForm },
+    handler: async (_input, ctx) => {
+      const html = wantsHtml(ctx);
+      const parsed = s.loginForm.safeParse(ctx.request.body ?? {});
+      if (!parsed.success) {
+        if (html) return page(loginPage('Enter your username and password.'), 400);
+        throw new AppError(400, 'VALIDATION_ERROR', 'username and password are required');
+      }
+      const { username, password } = parsed.data;
+      await deps.throttle.assertAllowed(username, ctx.ip);
+      const account = await deps.sessions.verifyCredentials(username, password);
+      if (!account) {
+        await deps.throttle.recordFailure(username, ctx.ip);
+        if (html) return page(loginPage('Invalid username or password.', username), 401);
+        throw new AppError(401, 'INVALID_CREDENTIALS', 'Invalid username or password');
+      }
+      await deps.throttle.recordSuccess(username);
+      const session = await deps.sessions.create(account.id, { ip: ctx.ip || null, userAgent: ctx.get('user-agent') || null });
+      setSessionCookie(ctx, session.token, session.expiresAt);
+      if (html) return { status: 303, body: 'Signed in', headers: { Location: SUPPORT_PREFIX } };
+      return { body: { success: true, data: { username: account.username, expiresAt: session.expiresAt.toISOString() } } };
+    },
+  });
+  r.route({
+    method: 'post', path: '/logout', summary: 'Log out (revokes the session)', auth, before: csrf,
+    handler: async (_input, ctx) => {
+      await deps.sessions.revoke(ctx.state.sessionToken as string);
+      setSessionCookie(ctx, null);
+      return { status: 303, body: 'Signed out', headers: { Location: `${SUPPORT_PREFIX}/login` } };
+    },
+  });
+  r.route({
+    method: 'get', path: '', summary: 'Conversations page', auth,
+    input: { query: s.conversationsQuery },
+    handler: async ({ query }, ctx) => {
+      const [list, stats] = await Promise.all([svc.listConversations(query), svc.stats()]);
+      return page(conversationsPage((ctx.state.principal as Principal).name, list.conversations, stats, list.nextCursor));
+    },
+  });
+  r.route({
+    method: 'get', path: '/api/conversations', summary: 'Conversations, most recently updated first (keyset paged: nextCursor)', auth,
+    input: { query: s.conversationsQuery },
+    handler: async ({ query }) => {
+      const { conversations, nextCursor } = await svc.listConversations(query);
+      return { body: { success: true, data: conversations, nextCursor } };
+    },
+  });
+  r.route({
+    method: 'get', path: '/api/conversations/:id', summary: 'One conversation with its messages and summary', auth,
+    input: { params: s.conversationParams },
+    handler: async ({ params }) => ({ body: { success: true, data: await svc.getConversation(params.id) } }),
+  });
+  r.route({
+    method: 'get', path: '/api/stats', summary: 'Totals of conversations and messages', auth,
+    handler: async () => ({ body: { success: true, data: await svc.stats() } }),
+  });
+  r.route({
+    method: 'put', path: '/api/conversations/:id', summary: 'Change customerName and/or channel', auth, before: csrf,
+    input: { params: s.conversationParams, body: s.updateConversationBody },
+    handler: async ({ params, body }, ctx) => {
+      await svc.updateConversation(params.id, body, auditContextFrom(ctx));
+      return done('Conversation updated successfully');
+    },
+  });
+  r.route({
+    method: 'post', path: '/api/conversations/:id/kill', summary: 'Close a conversation to new customer messages', auth, before: csrf,
+    input: { params: s.conversationParams, body: s.emptyBody },
+    handler: async ({ params }, ctx) => {
+      await svc.kill(params.id, auditContextFrom(ctx));
+      return done('Conversation killed successfully');
+    },
+  });
+  r.route({
+    method: 'post', path: '/api/conversations/:id/reactivate', summary: 'Open a killed conversation again', auth, before: csrf,
+    input: { params: s.conversationParams, body: s.emptyBody },
+    handler: async ({ params }, ctx) => {
+      await svc.reactivate(params.id, auditContextFrom(ctx));
+      return done('Conversation reactivated successfully');
+    },
+  });
+  return { prefix: SUPPORT_PREFIX, envelope: 'support', router: r.router };
+}
+
+/** The customer channel: start a conversation, send messages with its token. */
+export function createCustomerRoutes(deps: { service: SupportService; openapi: OpenApiRegistry }): MountedModule {
+  const r = new ModuleRouter({ prefix: CUSTOMER_PREFIX, tag: 'support-customer', registry: deps.openapi });
+  const conversationToken = {
+    middleware: (async (ctx, next) => {
+      const token = ctx.get('x-conversation-token');
+      if (!token) throw new AppError(401, 'UNAUTHORIZED', 'Missing X-Conversation-Token header');
+      ctx.state.conversationToken = token;
+      await next();
+    }) as Middleware,
+    scheme: 'conversationToken',
+  };
+  r.route({
+    method: 'post', path: '/conversations', summary: 'Start a conversation for a tenant; returns its token once', auth: anyone,
+    input: { body: s.startConversationBody },
+    handler: async ({ body }) => ({ status: 201, body: await deps.service.startConversation(body) }),
+  });
+  r.route({
+    method: 'post', path: '/conversations/:id/messages', summary: 'A customer message; 403 when the conversation is killed', auth: conversationToken,
+    input: { params: s.conversationParams, body: s.customerMessageBody },
+    handler: async ({ params, body }, ctx) => ({ status: 201, body: await deps.service.addCustomerMessage(params.id, ctx.state.conversationToken as string, body) }),
+  });
+  return { prefix: CUSTOMER_PREFIX, envelope: 'customer', router: r.router };
+}
