@@ -67,7 +67,7 @@ export function createSupportRoutes(deps: { service: SupportService; sessions: S
     },
   });
   r.route({
-    method: 'get', path: '', summary: 'Conversations page', auth,
+    method: 'get', path: '/', summary: 'Conversations page', auth,
     input: { query: s.conversationsQuery },
     handler: async ({ query }, ctx) => {
       const [list, stats] = await Promise.all([svc.listConversations(query), svc.stats()]);
