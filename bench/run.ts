@@ -10,6 +10,7 @@ import { connectTemporal } from '../src/platform/temporal/client.ts';
 import { ensureDatabase, startEphemeralServices } from '../src/platform/launch/ephemeral-services.ts';
 import { MOCK_CREDENTIALS, startStripeMock, startTwilioMock } from '../src/platform/launch/api-mocks.ts';
 import { buildApi } from '../src/api.ts';
+import { upsertOperatorAccount } from '../src/platform/auth/operator-accounts.ts';
 import { openRateLimiter } from '../src/platform/ratelimit/rate-limit.ts';
 import { createActivities } from '../activities/index.ts';
 import { workflowsPath } from '../workers/ops.worker.ts';
@@ -24,6 +25,7 @@ import { freePort } from '../src/platform/launch/free-port.ts';
 const ALERT_ROWS = Number(process.env.BENCH_ALERT_ROWS ?? 1_000_000);
 const READS = Number(process.env.BENCH_READS ?? 2000);
 const DELETES = Number(process.env.BENCH_DELETES ?? 40);
+const SUPPORT_CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 100_000);
 const log = (m: string) => console.error(`[bench] ${m}`);
 
 
@@ -86,6 +88,22 @@ async function main() {
         : `(id, client_id, name) select 'c-' || c || '-' || i, 'del-' || c, 'x'`;
       await conn.execute(`insert into ${table} ${cols} from generate_series(1, ${DELETES + 5}) c, generate_series(1, 5) i`);
     }
+    if (SUPPORT_CONVERSATIONS) {
+      log(`seeding ${SUPPORT_CONVERSATIONS.toLocaleString()} conversations with ${(SUPPORT_CONVERSATIONS * 10).toLocaleString()} messages`);
+      await conn.execute(
+        `insert into conversation (id, client_id, customer_name, channel, status, created_at, updated_at)
+         select 'sc-' || g, 'client-' || (1 + g % 10000), 'Customer ' || g, 'web', 'active', now() - interval '30 days', now() - (g || ' seconds')::interval
+           from generate_series(1, ?) g`,
+        [SUPPORT_CONVERSATIONS],
+      );
+      await conn.execute(
+        `insert into message (id, client_id, conversation_id, role, content, created_at)
+         select 'sm-' || g || '-' || k, 'client-' || (1 + g % 10000), 'sc-' || g, case when k % 2 = 0 then 'user' else 'assistant' end, 'message ' || k, now() - interval '30 days' + k * interval '1 minute'
+           from generate_series(1, ?) g, generate_series(1, 10) k`,
+        [SUPPORT_CONVERSATIONS],
+      );
+      await upsertOperatorAccount(orm.em.fork(), 'bench', 'bench-password');
+    }
     await conn.execute('vacuum analyze');
 
     // Worker: the real workflows and activities, plus the floor workflow, in this process.
@@ -144,6 +162,15 @@ async function main() {
     row('GET /api/admin/alerts?severity=CRITICAL', await measure(READS, 200, () => get(`${api.url}/api/admin/alerts?severity=CRITICAL`, auth)), floor);
     console.log(`${'deep page / first page'.padEnd(44)} p50 ratio ${(deep.p50 / first.p50).toFixed(2)}x`);
     console.log(`${'first page / 50-row floor'.padEnd(44)} p50 ratio ${(first.p50 / pageFloor.p50).toFixed(2)}x`);
+
+    if (SUPPORT_CONVERSATIONS) {
+      const login = await fetch(`${api.url}/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench-password' }) });
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+      const session = { Cookie: cookie };
+      console.log('');
+      row('GET /admin/api/conversations (first page)', await measure(READS, 200, () => get(`${api.url}/admin/api/conversations`, session)), floor);
+      row('GET /admin/api/stats', await measure(READS, 200, () => get(`${api.url}/admin/api/stats`, session)), floor);
+    }
 
     const bareRun = await measure(DELETES, 5, async (i) => {
       await temporal.client.workflow.execute('bareWorkflow', { workflowId: `bench-floor-${i}-${Date.now()}`, taskQueue: 'bench-floor' });

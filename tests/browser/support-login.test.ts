@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser } from 'playwright-core';
+import { createTestContext, type TestContext } from '../support/context.ts';
+import { createOperator, seedConversations } from '../support/support.ts';
+
+// Debian's chromium (./ops test installs it when missing); CHROMIUM_PATH overrides.
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let t: TestContext;
+let browser: Browser;
+beforeAll(async () => {
+  if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath}: run ./ops test (installs Debian's chromium) or set CHROMIUM_PATH`);
+  t = await createTestContext();
+  browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+test('an operator signs in through the login page and sees the conversation list', async () => {
+  const creds = await createOperator(t);
+  const { ids } = await seedConversations(t, 2, 1);
+  const { port } = t.server.address() as AddressInfo;
+  const page = await browser.newPage();
+
+  await page.goto(`http://127.0.0.1:${port}/admin`);
+  expect(new URL(page.url()).pathname).toBe('/admin/login');
+
+  await page.getByLabel('Username').fill(creds.username);
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert').textContent()).resolves.toContain('Invalid username or password.');
+
+  await page.getByLabel('Password').fill(creds.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`http://127.0.0.1:${port}/admin`);
+
+  const table = page.getByRole('table', { name: 'Conversations, most recently updated first' });
+  await expect(table.isVisible()).resolves.toBe(true);
+  const text = await table.textContent();
+  for (const id of ids) expect(text).toContain(id);
+  await expect(page.getByText(`Signed in as ${creds.username}`).isVisible()).resolves.toBe(true);
+
+  const cookies = await page.context().cookies();
+  expect(cookies.find((c) => c.name === 'ops_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+
+  mkdirSync('.data', { recursive: true });
+  await page.screenshot({ path: '.data/support-admin.png', fullPage: true });
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(`http://127.0.0.1:${port}/admin/login`);
+  await page.goto(`http://127.0.0.1:${port}/admin`);
+  expect(new URL(page.url()).pathname).toBe('/admin/login');
+});
