@@ -21,13 +21,9 @@ export function presentMessage(m: Message) {
 }
 
 export function presentConversationDetail(c: Conversation, messages: Message[]) {
+  const { messageCount: _count, lastMessage: _last, lastMessageAt: _lastAt, ...head } = presentConversationRow(c);
   return {
-    id: c.id,
-    customerName: c.customerName ?? null,
-    channel: c.channel,
-    status: c.status,
-    createdAt: iso(c.createdAt),
-    updatedAt: iso(c.updatedAt),
+    ...head,
     messages: messages.map(presentMessage),
     summary: c.summary ?? null,
   };

@@ -1,11 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
 import { createTestContext, type TestContext } from '../support/context.ts';
 import { bootstrapBody, execute } from '../support/control.ts';
 import { uniqueId } from '../support/factories.ts';
 import { startWorkerProcess } from '../support/worker-process.ts';
+import { holdLock, killHard, waitFor, waitForBlockedStatement } from '../support/faults.ts';
 import { runsOf } from '../support/temporal.ts';
 import { MOCK_CREDENTIALS } from '../../src/platform/launch/api-mocks.ts';
 
@@ -39,14 +38,6 @@ async function workerOn(taskQueue: string, env: Record<string, string> = {}) {
   workers.push(w);
   return w;
 }
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('a request still running', () => {
   test('answers 202 to its sender, 409 REQUEST_IN_PROGRESS to a duplicate, and its result once a worker runs it', async () => {
@@ -79,22 +70,13 @@ describe('a worker killed during tenant.bootstrap', () => {
     const businessId = uniqueId('biz');
 
     // Another transaction inserting the same tenant id holds step 1 inside its INSERT.
-    const blocker = new pg.Client({ connectionString: t.env.databaseUrl });
-    await blocker.connect();
-    await blocker.query('begin');
-    await blocker.query(`insert into client (id, business_name) values ($1, 'blocker')`, [businessId]);
-
+    const lock = await holdLock(t.env.databaseUrl, `insert into client (id, business_name) values ($1, 'blocker')`, [businessId]);
     const body = bootstrapBody(businessId, { name: 'Crash Co' });
     const pending = execute(t, body).then((r) => r);
-    await waitFor(async () => {
-      const rows = await t.sql(`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike 'insert into client%'`);
-      return rows[0].n > 0;
-    }, 'step 1 to block');
+    await waitForBlockedStatement(t, 'insert into client%', 'step 1 to block');
 
-    first.kill('SIGKILL');
-    await new Promise((r) => first.once('exit', r));
-    await blocker.query('rollback');
-    await blocker.end();
+    await killHard(first);
+    await lock.release();
     await workerOn(queue);
 
     const res = await pending;

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
 import { createTestContext, type TestContext } from '../support/context.ts';
 import { rowsOwnedBy, seedClient, uniqueId } from '../support/factories.ts';
 import { startWorkerProcess } from '../support/worker-process.ts';
+import { holdLock, killHard, waitForBlockedStatement } from '../support/faults.ts';
 
 // This file runs its own worker processes on a private task queue, so it can kill one.
 const taskQueue = uniqueId('crash-queue');
@@ -30,35 +29,18 @@ afterAll(async () => {
   await t.close();
 });
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 test('a worker killed in the middle of the deletion transaction is replaced and the client is deleted exactly once', async () => {
   const first = await startWorker();
   const c = await seedClient(t, { opsAlertsMuted: true, withNumber: true, records: 4 });
 
   // Hold the client row so the deletion transaction blocks inside its first statement.
-  const blocker = new pg.Client({ connectionString: t.env.databaseUrl });
-  await blocker.connect();
-  await blocker.query('begin');
-  await blocker.query('select id from client where id = $1 for update', [c.id]);
-
+  const lock = await holdLock(t.env.databaseUrl, 'select id from client where id = $1 for update', [c.id]);
   const pending = t.api.delete(`/api/admin/clients/${c.id}`).send({ confirmBusinessName: c.businessName }).then((r) => r);
-  await waitFor(async () => {
-    const rows = await t.sql(`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%from "client"%for update%'`);
-    return rows[0].n > 0;
-  }, 'the deletion transaction to block on the client row');
+  await waitForBlockedStatement(t, '%from "client"%for update%', 'the deletion transaction to block on the client row');
 
-  first.kill('SIGKILL');
-  await new Promise((r) => first.once('exit', r));
-  await blocker.query('rollback');
-  await blocker.end();
+  await killHard(first);
+  await lock.release();
 
   await startWorker();
   const res = await pending;
