@@ -20,7 +20,9 @@ const EnvSchema = z.object({
 
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
-  EMBEDDED_PG_DIR: z.string().default('.data/postgres'),
+  /** Where ./ops start keeps local state (embedded PostgreSQL, Temporal's SQLite, pid files). */
+  DATA_DIR: z.string().min(1).default('.data'),
+  EMBEDDED_PG_DIR: z.string().optional(),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
 
   TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port').optional(),
@@ -78,10 +80,11 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     env: env.NODE_ENV,
     http: { host: env.HOST, port: env.PORT, bodyLimit: env.BODY_LIMIT, syncWaitMs: parseDuration(env.SYNC_WAIT), trustProxy: env.TRUST_PROXY },
     logLevel: env.LOG_LEVEL,
+    dataDir: env.DATA_DIR,
     db: {
       url: env.DATABASE_URL,
       poolMax: env.DB_POOL_MAX,
-      embedded: { dir: env.EMBEDDED_PG_DIR, port: env.EMBEDDED_PG_PORT },
+      embedded: { dir: env.EMBEDDED_PG_DIR ?? `${env.DATA_DIR}/postgres`, port: env.EMBEDDED_PG_PORT },
     },
     temporal: {
       address: env.TEMPORAL_ADDRESS,

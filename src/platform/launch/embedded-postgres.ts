@@ -37,7 +37,7 @@ export async function startEmbeddedPostgres(opts: {
   log: (m: string) => void;
 }): Promise<EmbeddedPg> {
   const databaseDir = usableDataDir(opts.dir);
-  await stopStale(join(databaseDir, 'postmaster.pid'), 'PostgreSQL', opts.log);
+  await stopStale(join(databaseDir, 'postmaster.pid'), 'PostgreSQL', opts.log, 'postgres');
   await assertPortFree(opts.port, 'embedded PostgreSQL');
   const password = 'postgres';
   const pg = new EmbeddedPostgres({

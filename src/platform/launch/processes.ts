@@ -13,11 +13,24 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Stops a process left behind by an earlier run that was killed before it could clean up. */
-export async function stopStale(pidFile: string, label: string, log: (m: string) => void): Promise<void> {
+/** The command line of a live process, to be sure a recorded pid still names our process. */
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Stops a process left behind by an earlier run that was killed before it could
+ * clean up. `marker` must appear in its command line, so a recycled pid that now
+ * belongs to another program is never signalled.
+ */
+export async function stopStale(pidFile: string, label: string, log: (m: string) => void, marker: string): Promise<void> {
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && commandLine(pid).includes(marker)) {
     log(`stopping ${label} left running by an earlier start (pid ${pid})`);
     process.kill(pid, 'SIGINT');
     for (let i = 0; i < 100 && isAlive(pid); i++) await sleep(100);

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { loadConfig, ConfigError } from '../config.ts';
 import { migrate, openOrm } from '../db/orm.ts';
 import { generateApiKey, upsertOperatorKey } from '../auth/api-keys.ts';
@@ -9,9 +10,13 @@ import { startEmbeddedPostgres, type EmbeddedPg } from './embedded-postgres.ts';
 import { startTemporalDevServer, type DevServer } from './temporal-dev-server.ts';
 import { ensureDatabase } from './ephemeral-services.ts';
 import { MOCK_CREDENTIALS, startStripeMock, startTwilioMock } from './api-mocks.ts';
-import { stopChild, waitForPort, assertPortFree } from './processes.ts';
+import { stopStale, writePidFile, stopChild, waitForPort, assertPortFree } from './processes.ts';
 
 const log = (m: string) => console.error(`[ops] ${m}`);
+
+/** The platform's own processes, started from the project root. */
+const PROCESSES = ['workers/ops.worker.ts', 'src/main.ts'];
+const pidFileOf = (dataDir: string, script: string) => join(resolve(dataDir), `${script.replace(/[/.]/g, '_')}.pid`);
 
 /**
  * `./ops start`: embedded PostgreSQL and a Temporal dev server unless
@@ -39,6 +44,8 @@ async function start(): Promise<void> {
   }
 
   try {
+    // An earlier launcher killed outright (kill -9, a closed terminal) leaves its API and worker running.
+    for (const script of PROCESSES) await stopStale(pidFileOf(config.dataDir, script), script, log, script);
     await assertPortFree(config.http.port, 'the API');
     let databaseUrl = config.db.url;
     if (!databaseUrl) {
@@ -51,7 +58,7 @@ async function start(): Promise<void> {
     let uiUrl: string | null = null;
     if (!temporalAddress) {
       const dev: DevServer = await startTemporalDevServer({
-        port: config.temporal.devPort, uiPort: config.temporal.uiPort, dataDir: '.data', namespace: config.temporal.namespace, log,
+        port: config.temporal.devPort, uiPort: config.temporal.uiPort, dataDir: config.dataDir, namespace: config.temporal.namespace, log,
       });
       stoppers.push(() => dev.stop());
       temporalAddress = dev.address;
@@ -86,8 +93,9 @@ async function start(): Promise<void> {
     }
     const controlKey = config.control.keys.admin ?? generateApiKey();
     const env = { ...process.env, ...demoEnv, OPS_KEY_ADMIN: controlKey, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress };
-    for (const script of ['workers/ops.worker.ts', 'src/main.ts']) {
+    for (const script of PROCESSES) {
       const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+      writePidFile(pidFileOf(config.dataDir, script), child.pid ?? 0);
       child.once('exit', (code) => {
         if (!stopping) {
           log(`${script} exited (${code}); stopping the platform`);

@@ -17,7 +17,7 @@ export async function startTemporalDevServer(opts: {
   log: (m: string) => void;
 }): Promise<DevServer> {
   const pidFile = resolve(opts.dataDir ?? '.data', `temporal-${opts.port}.pid`);
-  await stopStale(pidFile, 'Temporal dev server', opts.log);
+  await stopStale(pidFile, 'Temporal dev server', opts.log, 'start-dev');
   await assertPortFree(opts.port, 'Temporal dev server');
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--namespace', opts.namespace, '--log-level', 'error'];
   for (const name of SEARCH_ATTRIBUTE_NAMES) args.push('--search-attribute', `${name}=Keyword`);
