@@ -143,6 +143,34 @@ describe('idempotency by requestId', () => {
   });
 });
 
+describe('a tool that fails', () => {
+  test('answers 500 with the workflow id, caches nothing, and the same requestId runs again once fixed', async () => {
+    const businessId = uniqueId('biz');
+    // A real statement failure inside tenant.ensure's transaction, for this tenant only.
+    await t.sql(`create or replace function refuse_tenant() returns trigger language plpgsql as $$
+      begin if new.id = tg_argv[0] then raise exception 'injected failure for %', new.id; end if; return new; end $$`);
+    const trigger = `refuse_${businessId.replace(/-/g, '_')}`;
+    await t.sql(`create trigger ${trigger} before insert on client for each row execute function refuse_tenant('${businessId}')`);
+    const body = { tool: 'tenant.ensure', payload: { businessId }, meta: { requestId: newRequestId('fails') } };
+    try {
+      const res = await execute(t, body);
+      expect(res.status).toBe(500);
+      expect(res.body).toMatchObject({
+        ok: false, requestId: body.meta.requestId, tool: 'tenant.ensure',
+        error: { code: 'TOOL_ERROR', details: { workflowId: `ops:${body.meta.requestId}` }, help: expect.stringContaining('retried') },
+      });
+      expect(await t.sql(`select key from idempotency_record where key = ?`, [body.meta.requestId])).toEqual([]);
+      expect((await auditOf(body.meta.requestId)).map((a: any) => a.outcome)).toEqual(['failed']);
+    } finally {
+      await t.sql(`drop trigger ${trigger} on client`);
+    }
+    const retry = await execute(t, body);
+    expect(retry.status).toBe(200);
+    expect(retry.body.result).toMatchObject({ businessId, created: true });
+    expect((await runsOf(t.temporal.client, `ops:${body.meta.requestId}`)).map((r) => r.status).sort()).toEqual(['COMPLETED', 'FAILED']);
+  });
+});
+
 describe('dry run', () => {
   test('describes the plan, changes nothing anywhere, and is audited', async () => {
     const businessId = uniqueId('biz');
@@ -233,13 +261,13 @@ describe('errors', () => {
   });
 
   test.each([
-    ['no requestId', { tool: 'tenant.bootstrap', payload: { businessId: 'b' }, meta: {} }, 'body.meta.requestId'],
-    ['no tool', { payload: { businessId: 'b' }, meta: { requestId: 'r-1' } }, 'body.tool'],
-    ['payload not an object', { tool: 'tenant.bootstrap', payload: 'b', meta: { requestId: 'r-1' } }, 'body.payload'],
-    ['unknown top-level field', { tool: 'tenant.bootstrap', payload: {}, meta: { requestId: 'r-1' }, extra: 1 }, 'body'],
-    ['legacy without args', { requestId: 'r-1', tool: 'tenant.bootstrap' }, 'body.args'],
-    ['dryRun not boolean', { requestId: 'r-1', tool: 'tenant.bootstrap', dryRun: 'yes', args: {} }, 'body.dryRun'],
-  ])('%s: 400 VALIDATION_ERROR naming %s', async (_label, body, field) => {
+    ['no requestId', 'body.meta.requestId', { tool: 'tenant.bootstrap', payload: { businessId: 'b' }, meta: {} }],
+    ['no tool', 'body.tool', { payload: { businessId: 'b' }, meta: { requestId: 'r-1' } }],
+    ['payload not an object', 'body.payload', { tool: 'tenant.bootstrap', payload: 'b', meta: { requestId: 'r-1' } }],
+    ['unknown top-level field', 'body', { tool: 'tenant.bootstrap', payload: {}, meta: { requestId: 'r-1' }, extra: 1 }],
+    ['legacy without args', 'body.args', { requestId: 'r-1', tool: 'tenant.bootstrap' }],
+    ['dryRun not boolean', 'body.dryRun', { requestId: 'r-1', tool: 'tenant.bootstrap', dryRun: 'yes', args: {} }],
+  ])('%s: 400 VALIDATION_ERROR naming %s', async (_label, field, body) => {
     const res = await execute(t, body);
     expect(res.status).toBe(400);
     expect(res.body.ok).toBe(false);
@@ -248,11 +276,11 @@ describe('errors', () => {
   });
 
   test.each([
-    ['missing businessId (new format)', { tool: 'tenant.bootstrap', payload: {}, meta: { requestId: newRequestId() } }, 'payload.businessId'],
-    ['missing businessId (legacy)', { requestId: newRequestId(), tool: 'tenant.bootstrap', args: {} }, 'args.businessId'],
-    ['skipVoiceTest not boolean', { tool: 'tenant.bootstrap', payload: { businessId: 'b', skipVoiceTest: 'no' }, meta: { requestId: newRequestId() } }, 'payload.skipVoiceTest'],
-    ['unknown argument', { tool: 'tenant.ensure', payload: { businessId: 'b', plan: 'pro' }, meta: { requestId: newRequestId() } }, 'payload'],
-  ])('%s: 400 ARGS_VALIDATION_ERROR naming %s', async (_label, body, field) => {
+    ['missing businessId (new format)', 'payload.businessId', { tool: 'tenant.bootstrap', payload: {}, meta: { requestId: newRequestId() } }],
+    ['missing businessId (legacy)', 'args.businessId', { requestId: newRequestId(), tool: 'tenant.bootstrap', args: {} }],
+    ['skipVoiceTest not boolean', 'payload.skipVoiceTest', { tool: 'tenant.bootstrap', payload: { businessId: 'b', skipVoiceTest: 'no' }, meta: { requestId: newRequestId() } }],
+    ['unknown argument', 'payload', { tool: 'tenant.ensure', payload: { businessId: 'b', plan: 'pro' }, meta: { requestId: newRequestId() } }],
+  ])('%s: 400 ARGS_VALIDATION_ERROR naming %s', async (_label, field, body) => {
     const res = await execute(t, body);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('ARGS_VALIDATION_ERROR');
