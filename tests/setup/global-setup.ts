@@ -14,9 +14,19 @@ const log = (m: string) => process.stderr.write(`[test-setup] ${m}\n`);
  * worker, and one real worker process per jest worker on its own task queue.
  */
 export default async function globalSetup(config: { maxWorkers: number }) {
-  const started = Date.now();
   const stops: (() => Promise<void>)[] = [];
   (globalThis as any).__opsTestStops = stops;
+  try {
+    await setUp(config, stops);
+  } catch (err) {
+    // Jest runs no teardown after a failed setup: stop what was started here.
+    for (const stop of stops) await stop().catch(() => {});
+    throw err;
+  }
+}
+
+async function setUp(config: { maxWorkers: number }, stops: (() => Promise<void>)[]) {
+  const started = Date.now();
   const runId = Date.now().toString(36);
 
   // Prism parses Twilio's 2 MB spec for several seconds: start it alongside the rest.
