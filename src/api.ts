@@ -65,7 +65,7 @@ export function buildApi(deps: ApiDeps): Koa {
       createCockpitRoutes({ service: cockpit, authenticate, openapi }),
       createControlRoutes({ service: control, keys, rateLimit: deps.rateLimit, openapi }),
       createSupportRoutes({ service: support, sessions, throttle: deps.loginThrottle, openapi }),
-      createCustomerRoutes({ service: support, openapi }),
+      createCustomerRoutes({ service: support, rateLimit: deps.rateLimit, openapi }),
     ],
   });
 }

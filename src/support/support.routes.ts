@@ -8,7 +8,7 @@ import { AppError } from '../platform/http/errors.ts';
 import type { OpenApiRegistry } from '../platform/http/openapi.ts';
 import { ModuleRouter } from '../platform/http/route.ts';
 import { sameOriginOnly } from '../platform/http/same-origin.ts';
-import type { LoginThrottle } from '../platform/ratelimit/rate-limit.ts';
+import type { LoginThrottle, RateLimiter } from '../platform/ratelimit/rate-limit.ts';
 import * as s from './support.schemas.ts';
 import type { SupportService } from './support.service.ts';
 import { PAGE_HEADERS, conversationsPage, loginPage } from './support.pages.ts';
@@ -119,8 +119,13 @@ export function createSupportRoutes(deps: { service: SupportService; sessions: S
 }
 
 /** The customer channel: start a conversation, send messages with its token. */
-export function createCustomerRoutes(deps: { service: SupportService; openapi: OpenApiRegistry }): MountedModule {
+export function createCustomerRoutes(deps: { service: SupportService; rateLimit: RateLimiter; openapi: OpenApiRegistry }): MountedModule {
   const r = new ModuleRouter({ prefix: CUSTOMER_PREFIX, tag: 'support-customer', registry: deps.openapi });
+  // The public side is open to the internet: each client IP gets a budget per minute.
+  const perIp = (name: string, perMinute: number): Middleware => async (ctx, next) => {
+    ctx.set((await deps.rateLimit(`${name}:${ctx.ip}`, perMinute)).headers);
+    await next();
+  };
   const conversationToken = {
     middleware: (async (ctx, next) => {
       const token = ctx.get('x-conversation-token');
@@ -132,11 +137,13 @@ export function createCustomerRoutes(deps: { service: SupportService; openapi: O
   };
   r.route({
     method: 'post', path: '/conversations', summary: 'Start a conversation for a tenant; returns its token once', auth: anyone,
+    before: [perIp('support-start', 30)],
     input: { body: s.startConversationBody },
     handler: async ({ body }) => ({ status: 201, body: await deps.service.startConversation(body) }),
   });
   r.route({
     method: 'post', path: '/conversations/:id/messages', summary: 'A customer message; 403 when the conversation is killed', auth: conversationToken,
+    before: [perIp('support-message', 120)],
     input: { params: s.conversationParams, body: s.customerMessageBody },
     handler: async ({ params, body }, ctx) => ({ status: 201, body: await deps.service.addCustomerMessage(params.id, ctx.state.conversationToken as string, body) }),
   });

@@ -247,3 +247,21 @@ describe('kill, reactivate and the customer channel', () => {
     expect(after.totalMessages).toBe(before.totalMessages - 6);
   });
 });
+
+// Last in this file: it spends this IP's budget for starting conversations.
+describe('the public customer side', () => {
+  test('limits how many conversations one client IP may start per minute', async () => {
+    const { tenant } = await seedConversations(t, 0, 0);
+    await t.sql(`delete from rate_limit where key like '%support-start%'`);
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) {
+      statuses.push((await t.anonymous.post('/api/support/conversations').send({ tenantId: tenant, channel: 'web' })).status);
+    }
+    expect(statuses.slice(0, 30).every((s) => s === 201)).toBe(true);
+    const limited = await t.anonymous.post('/api/support/conversations').send({ tenantId: tenant, channel: 'web' });
+    expect(limited.status).toBe(429);
+    expect(limited.body).toEqual({ error: 'Too many requests. Please try again later.' });
+    expect(limited.headers['retry-after']).toBeDefined();
+    expect((await t.sql(`select count(*)::int as n from conversation where client_id = ?`, [tenant]))[0].n).toBe(30);
+  });
+});

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per process (or per test app), never the global default. */
 export function createMetrics() {
@@ -11,13 +11,7 @@ export function createMetrics() {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const workflowStarts = new Counter({
-    name: 'workflow_starts_total',
-    help: 'Workflow starts requested over HTTP, by workflow type and whether they attached to an existing run',
-    labelNames: ['workflow'] as const,
-    registers: [registry],
-  });
-  return { registry, httpDuration, workflowStarts };
+  return { registry, httpDuration };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
