@@ -31,8 +31,9 @@ export interface ExecuteAnswer {
 type Stored = Record<string, unknown> & { _meta?: unknown };
 
 export function createControlService(deps: ControlDeps) {
-  const em = () => deps.orm.em.fork() as EntityManager;
-  const store = createIdempotencyStore(() => deps.orm.em as EntityManager);
+  // deps.orm.em resolves to the request's own context (RequestContext) inside a request.
+  const em = () => deps.orm.em as EntityManager;
+  const store = createIdempotencyStore(em);
   const log = deps.logger.child({ module: 'control' });
 
   const withMeta = (stored: Stored, cached: boolean, executedAt: string) => ({
@@ -40,7 +41,7 @@ export function createControlService(deps: ControlDeps) {
     _meta: cached ? { version: CONTROL_PLANE_VERSION, cached: true, originalExecutedAt: executedAt } : { version: CONTROL_PLANE_VERSION, cached: false },
   });
 
-  const audit = (who: AuditContext, what: AuditRecord) => appendAudit(deps.orm.em as EntityManager, who, what);
+  const audit = (who: AuditContext, what: AuditRecord) => appendAudit(em(), who, what);
 
   /** Validates the tool, its scope and its arguments; returns the parsed arguments. */
   function admit(req: ExecuteRequest, key: ControlKey) {

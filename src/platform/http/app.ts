@@ -110,7 +110,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(errorMiddleware(deps));
   app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: deps.bodyLimit, encoding: 'utf-8', parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'] }));
   // One identity map per request: entities never leak between requests.
-  app.use((ctx, next) => RequestContext.create(deps.orm.em, next));
+  app.use((_ctx, next) => RequestContext.create(deps.orm.em, next));
   const platform = platformRoutes(deps);
   app.use(platform.routes());
   for (const m of deps.modules) {
