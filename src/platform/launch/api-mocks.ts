@@ -11,7 +11,8 @@ export interface RunningMock {
 /** stripe-mock (Go, built into .tools/bin by ./ops): Stripe's API from its OpenAPI spec and fixtures. */
 export async function startStripeMock(): Promise<RunningMock> {
   const port = await freePort();
-  const child = spawnService('stripe-mock', ['-http-addr', `127.0.0.1:${port}`]);
+  // stripe-mock also serves HTTPS, on :12112 unless told otherwise: give it its own port too.
+  const child = spawnService('stripe-mock', ['-http-addr', `127.0.0.1:${port}`, '-https-addr', `127.0.0.1:${await freePort()}`]);
   await waitForPort(port, 'stripe-mock', 30_000, child);
   return { url: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
 }

@@ -68,7 +68,22 @@ export async function assertPortFree(port: number, label: string): Promise<void>
   }
 }
 
-/** Spawns a long-running helper whose output goes to a log file prefix in our stderr when it fails. */
+const helpers = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** Safety net: helpers never outlive a parent that exits (normally or on an error). */
+function trackHelper(child: ChildProcess): void {
+  helpers.add(child);
+  child.once('exit', () => helpers.delete(child));
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const h of helpers) h.kill('SIGKILL');
+    });
+  }
+}
+
+/** Spawns a long-running helper (a mock, the Temporal dev server); stderr is drained. */
 export function spawnService(command: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; inherit?: boolean } = {}): ChildProcess {
   const child = spawn(command, args, {
     env: opts.env ?? process.env,
@@ -77,6 +92,7 @@ export function spawnService(command: string, args: string[], opts: { env?: Node
   });
   // Always drained, so a chatty helper never blocks on a full pipe.
   child.stderr?.on('data', () => {});
+  trackHelper(child);
   return child;
 }
 
