@@ -27,6 +27,8 @@ afterAll(async () => {
 test('an operator signs in through the login page and sees the conversation list', async () => {
   const creds = await createOperator(t);
   const { ids } = await seedConversations(t, 2, 1);
+  // Make them the most recently updated, so they are on the first page whatever else this database holds.
+  await t.sql(`update conversation set updated_at = clock_timestamp() + interval '1 minute' where id in (?)`, [ids]);
   const { port } = t.server.address() as AddressInfo;
   const page = await browser.newPage();
 
