@@ -1,15 +1,15 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { AppError, notFound } from '../platform/http/errors.ts';
 import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
+import { matchesDigest, randomSecret, secretDigest } from '../platform/auth/secrets.ts';
 import { BY_UPDATED_AT, fetchPage, keysetPage, type Cursor } from '../platform/db/keyset.ts';
 import { Client, Conversation, Message } from '../cockpit/entities/index.ts';
 import { presentConversationDetail, presentConversationRow } from './support.presenter.ts';
 
 export const KILLED_MESSAGE = 'This conversation has been closed and cannot accept new messages';
 const conversationNotFound = () => notFound('Conversation not found');
-const hashToken = (t: string) => createHash('sha256').update(t).digest();
 
 export function createSupportService(deps: { orm: MikroORM }) {
   const em = () => deps.orm.em as EntityManager;
@@ -69,10 +69,10 @@ export function createSupportService(deps: { orm: MikroORM }) {
       const tenant = await em().findOne(Client, body.tenantId, { fields: ['id'] });
       if (!tenant) throw notFound('Unknown tenant');
       const id = `conv_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
-      const token = randomBytes(24).toString('base64url');
+      const token = randomSecret(24);
       await em().execute(
         `insert into conversation (id, client_id, customer_name, channel, status, customer_token_hash) values (?, ?, ?, ?, 'active', ?)`,
-        [id, body.tenantId, body.customerName ?? null, body.channel, hashToken(token).toString('hex')],
+        [id, body.tenantId, body.customerName ?? null, body.channel, secretDigest(token)],
       );
       return { conversationId: id, conversationToken: token, status: 'active' };
     },
@@ -85,9 +85,7 @@ export function createSupportService(deps: { orm: MikroORM }) {
       return em().transactional(async (tx) => {
         const conv = await tx.findOne(Conversation, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!conv) throw conversationNotFound();
-        const expected = conv.customerTokenHash ? Buffer.from(conv.customerTokenHash, 'hex') : null;
-        const presented = hashToken(token);
-        if (!expected || !timingSafeEqual(expected, presented)) throw new AppError(401, 'UNAUTHORIZED', 'Invalid conversation token');
+        if (!conv.customerTokenHash || !matchesDigest(conv.customerTokenHash, token)) throw new AppError(401, 'UNAUTHORIZED', 'Invalid conversation token');
         if (conv.status === 'killed') throw new AppError(403, 'CONVERSATION_KILLED', KILLED_MESSAGE);
         const messageId = `msg_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
         await tx.execute(

@@ -1,20 +1,16 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OperatorApiKey } from './entities/operator-api-key.entity.ts';
 import type { Principal } from './principal.ts';
-
-/** API keys are 32 random bytes: SHA-256 at rest is enough (no dictionary to guess from). */
-export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
-}
+import { matchesDigest, randomSecret, secretDigest } from './secrets.ts';
 
 export function generateApiKey(): string {
-  return `ops_${randomBytes(32).toString('base64url')}`;
+  return `ops_${randomSecret(32)}`;
 }
 
 /** Creates or replaces the named operator key; returns nothing secret but what was passed in. */
 export async function upsertOperatorKey(em: EntityManager, name: string, key: string, role: Principal['role']): Promise<void> {
-  const keyHash = hashApiKey(key);
+  const keyHash = secretDigest(key);
   await em.getConnection().execute(
     `insert into operator_api_key (id, name, key_hash, role) values (?, ?, ?, ?)
      on conflict (name) do update set key_hash = excluded.key_hash, role = excluded.role, revoked_at = null`,
@@ -34,12 +30,12 @@ interface Cached {
 export function createOperatorKeyAuthenticator(em: EntityManager, cacheMs = 5_000) {
   const cache = new Map<string, Cached>();
   return async function authenticate(presented: string): Promise<Principal | null> {
-    const hash = hashApiKey(presented);
+    const hash = secretDigest(presented);
     const hit = cache.get(hash);
     if (hit && hit.until > Date.now()) return hit.principal;
     const row = await em.fork().findOne(OperatorApiKey, { keyHash: hash, revokedAt: null });
     let principal: Principal | null = null;
-    if (row && timingSafeEqual(Buffer.from(row.keyHash, 'hex'), Buffer.from(hash, 'hex'))) {
+    if (row && matchesDigest(row.keyHash, presented)) {
       principal = { kind: 'operator-key', id: row.id, name: row.name, role: row.role as Principal['role'] };
     }
     if (cache.size > 10_000) cache.clear();

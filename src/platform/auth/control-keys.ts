@@ -1,17 +1,15 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
 import { AppError } from '../http/errors.ts';
 import type { Principal } from './principal.ts';
+import { matchesDigest, secretDigest } from './secrets.ts';
 
 /** A control plane key (spec 004): its scopes and its POST budget per minute. */
 export interface ControlKey {
   name: 'admin' | 'n8n' | 'legacy' | 'readonly';
   scopes: string[];
   perMinute: number;
-  digest: Buffer;
+  digest: string;
 }
-
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
 const KEY_TYPES: Omit<ControlKey, 'digest'>[] = [
   { name: 'admin', scopes: ['*'], perMinute: 300 },
@@ -22,7 +20,7 @@ const KEY_TYPES: Omit<ControlKey, 'digest'>[] = [
 ];
 
 export function controlKeysFrom(values: Record<ControlKey['name'], string | undefined>): ControlKey[] {
-  return KEY_TYPES.flatMap((t) => (values[t.name] ? [{ ...t, digest: digest(values[t.name]!) }] : []));
+  return KEY_TYPES.flatMap((t) => (values[t.name] ? [{ ...t, digest: secretDigest(values[t.name]!) }] : []));
 }
 
 /** `*` grants everything, `tenant.*` grants every tenant scope. */
@@ -40,10 +38,9 @@ export function controlKeyAuth(keys: ControlKey[]): { middleware: Middleware; sc
   const middleware: Middleware = async (ctx, next) => {
     const presented = ctx.get('x-book8-internal-secret');
     if (!presented) throw authFailed('Missing x-book8-internal-secret header');
-    const d = digest(presented);
     let match: ControlKey | undefined;
     for (const key of keys) {
-      if (timingSafeEqual(key.digest, d) && !match) match = key;
+      if (matchesDigest(key.digest, presented) && !match) match = key;
     }
     if (!match) throw authFailed('Invalid API key');
     ctx.state.controlKey = match;

@@ -1,9 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { verifyAgainstNothing, verifyPassword } from './passwords.ts';
 import type { Principal } from './principal.ts';
-
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+import { randomSecret, secretDigest } from './secrets.ts';
 
 export interface SessionMeta {
   ip: string | null;
@@ -27,11 +25,11 @@ export function createSessionStore(em: () => EntityManager, ttlMs: number) {
     },
 
     async create(accountId: string, meta: SessionMeta): Promise<{ token: string; expiresAt: Date }> {
-      const token = randomBytes(32).toString('base64url');
+      const token = randomSecret(32);
       const expiresAt = new Date(Date.now() + ttlMs);
       await em().execute(
         `insert into operator_session (token_hash, account_id, expires_at, ip, user_agent) values (?, ?, ?, ?, ?)`,
-        [hashToken(token), accountId, expiresAt, meta.ip, meta.userAgent],
+        [secretDigest(token), accountId, expiresAt, meta.ip, meta.userAgent],
       );
       return { token, expiresAt };
     },
@@ -40,13 +38,13 @@ export function createSessionStore(em: () => EntityManager, ttlMs: number) {
       const [row] = (await em().execute(
         `select a.id, a.username, a.role from operator_session s join operator_account a on a.id = s.account_id
           where s.token_hash = ? and s.revoked_at is null and s.expires_at > now() and a.disabled_at is null`,
-        [hashToken(token)],
+        [secretDigest(token)],
       )) as { id: string; username: string; role: Principal['role'] }[];
       return row ? { kind: 'operator-session', id: row.id, name: row.username, role: row.role } : null;
     },
 
     async revoke(token: string): Promise<void> {
-      await em().execute(`update operator_session set revoked_at = now() where token_hash = ? and revoked_at is null`, [hashToken(token)]);
+      await em().execute(`update operator_session set revoked_at = now() where token_hash = ? and revoked_at is null`, [secretDigest(token)]);
     },
   };
 }
