@@ -33,9 +33,9 @@ export function auditContextFrom(ctx: Context): AuditContext {
   };
 }
 
-/** Adds an audit event to the unit of work of `em`, so it commits with the change it records. */
-export function recordAudit(em: EntityManager, who: AuditContext, what: AuditRecord): AuditEvent {
-  return em.create(AuditEvent, {
+/** The row an audit event becomes. */
+function auditRow(who: AuditContext, what: AuditRecord) {
+  return {
     actorType: who.actorType,
     actorId: who.actorId,
     ip: who.ip,
@@ -48,7 +48,12 @@ export function recordAudit(em: EntityManager, who: AuditContext, what: AuditRec
     before: what.before ?? null,
     after: what.after ?? null,
     workflowId: what.workflowId ?? null,
-  } as never);
+  };
+}
+
+/** Adds an audit event to the unit of work of `em`, so it commits with the change it records. */
+export function recordAudit(em: EntityManager, who: AuditContext, what: AuditRecord): AuditEvent {
+  return em.create(AuditEvent, auditRow(who, what) as never);
 }
 
 /**
@@ -56,12 +61,5 @@ export function recordAudit(em: EntityManager, who: AuditContext, what: AuditRec
  * record a call rather than accompany a change (no transaction to join).
  */
 export async function appendAudit(em: EntityManager, who: AuditContext, what: AuditRecord): Promise<void> {
-  await em.execute(
-    `insert into audit_event (actor_type, actor_id, ip, user_agent, request_id, action, resource_type, resource_id, outcome, before, after, workflow_id)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      who.actorType, who.actorId, who.ip, who.userAgent, who.requestId, what.action, what.resourceType, what.resourceId, what.outcome,
-      what.before === undefined ? null : JSON.stringify(what.before), what.after === undefined ? null : JSON.stringify(what.after), what.workflowId ?? null,
-    ],
-  );
+  await em.insert(AuditEvent, auditRow(who, what) as never);
 }
