@@ -1,8 +1,7 @@
 import type { AlertLog } from './entities/alert-log.entity.ts';
 import type { Client } from './entities/client.entity.ts';
 import type { OnboardingState } from './entities/onboarding-state.entity.ts';
-
-const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+import { isoOrNull as iso } from '../platform/http/wire.ts';
 
 export function presentAlert(a: AlertLog) {
   return {

@@ -1,10 +1,8 @@
 import { z } from 'zod';
-import { cursorParam } from '../platform/db/keyset.ts';
+import { cursorParam, pageLimit } from '../platform/db/keyset.ts';
+export { emptyBody } from '../platform/http/validate.ts';
 import { ALERT_TYPES } from './entities/alert-log.entity.ts';
 import { SEVERITIES } from './entities/onboarding-state.entity.ts';
-
-const pageLimit = (max: number, dflt: number) =>
-  z.coerce.number({ error: `must be an integer between 1 and ${max}` }).int(`must be an integer between 1 and ${max}`).min(1, `must be between 1 and ${max}`).max(max, `must be between 1 and ${max}`).default(dflt);
 
 export const clientParams = z.object({
   id: z.string().min(1).max(200).describe('Client id'),
@@ -31,9 +29,6 @@ export const clientsQuery = z.object({
 });
 
 export const muteAlertsBody = z.object({ muted: z.boolean({ error: 'must be a boolean (true or false)' }) }).strict();
-
-/** No body is needed; anything sent must be empty so a mistaken payload is not silently ignored. */
-export const emptyBody = z.object({}).strict();
 
 export const deleteClientBody = z
   .object({ confirmBusinessName: z.string({ error: 'must be a string' }).max(500).optional() })

@@ -1,6 +1,5 @@
 import type { Conversation, Message } from '../cockpit/entities/index.ts';
-
-const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+import { isoOrNull as iso } from '../platform/http/wire.ts';
 
 export function presentConversationRow(c: Conversation) {
   return {

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { cursorParam } from '../platform/db/keyset.ts';
+import { cursorParam, pageLimit } from '../platform/db/keyset.ts';
+export { emptyBody } from '../platform/http/validate.ts';
 
 export const conversationParams = z.object({ id: z.string().min(1).max(200) });
 
 export const conversationsQuery = z.object({
-  limit: z.coerce.number({ error: 'must be an integer between 1 and 200' }).int('must be an integer between 1 and 200').min(1, 'must be between 1 and 200').max(200, 'must be between 1 and 200').default(50),
+  limit: pageLimit(200, 50),
   cursor: cursorParam.optional(),
 });
 
@@ -18,8 +19,6 @@ export const updateConversationBody = z
   })
   .strict()
   .refine((b) => b.customerName !== undefined || b.channel !== undefined, { message: 'send customerName and/or channel' });
-
-export const emptyBody = z.object({}).strict();
 
 export const loginForm = z.object({
   username: z.string().trim().min(1, 'is required').max(100),

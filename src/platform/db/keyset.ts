@@ -23,6 +23,10 @@ export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify([c.at.toISOString(), c.id])).toString('base64url');
 }
 
+/** zod field for a `limit` query parameter: an integer from 1 to `max`, `dflt` when absent. */
+export const pageLimit = (max: number, dflt: number) =>
+  z.coerce.number({ error: `must be an integer between 1 and ${max}` }).int(`must be an integer between 1 and ${max}`).min(1, `must be between 1 and ${max}`).max(max, `must be between 1 and ${max}`).default(dflt);
+
 /** zod field for a `cursor` query parameter; a malformed cursor is a 400 on that field. */
 export const cursorParam = z
   .string()

@@ -1,6 +1,9 @@
 import type { Middleware } from 'koa';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { validationError, type FieldIssue } from './errors.ts';
+
+/** For bodies that carry nothing: anything sent is refused, so a mistaken payload is never silently ignored. */
+export const emptyBody = z.object({}).strict();
 
 export interface InputSchemas {
   params?: z.ZodType;

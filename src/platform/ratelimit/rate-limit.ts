@@ -1,8 +1,8 @@
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import pg from 'pg';
+import { AppError } from '../http/errors.ts';
 
 const PgPool = pg.Pool;
-import { AppError } from '../http/errors.ts';
 
 export interface RateDecision {
   headers: Record<string, string>;

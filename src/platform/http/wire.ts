@@ -1,0 +1,2 @@
+/** Timestamps on the wire: ISO 8601, or null when absent. */
+export const isoOrNull = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
