@@ -1,9 +1,9 @@
 import { migrate, openOrm } from '../../src/platform/db/orm.ts';
 import { generateApiKey, upsertOperatorKey } from '../../src/platform/auth/api-keys.ts';
 import { ensureDatabase, startEphemeralServices, withDatabase } from '../../src/platform/launch/ephemeral-services.ts';
-import { startWorkerProcess } from '../support/worker-process.ts';
+import { startTestWorker } from '../support/worker-process.ts';
 import { startRecordingProxy } from '../support/recording-proxy.ts';
-import { MOCK_CREDENTIALS, startStripeMock, startTwilioMock } from '../../src/platform/launch/api-mocks.ts';
+import { startStripeMock, startTwilioMock } from '../../src/platform/launch/api-mocks.ts';
 import { freePort } from '../../src/platform/launch/free-port.ts';
 
 const log = (m: string) => process.stderr.write(`[test-setup] ${m}\n`);
@@ -54,24 +54,22 @@ async function setUp(config: { maxWorkers: number }, stops: (() => Promise<void>
   process.env.OPS_TEST_WORKERS = String(workers);
 
   // Per jest worker, recording proxies in front of the mocks: tests see exactly which calls their worker made.
-  const proxies: Record<string, string>[] = [];
+  const proxies: { stripeApiBase: string; twilioApiBase: string }[] = [];
   for (let i = 1; i <= workers; i++) {
     const stripe = await startRecordingProxy(stripeMock.url, await freePort());
     const twilio = await startRecordingProxy(twilioMock.url, await freePort());
     stops.push(async () => { stripe.server.close(); twilio.server.close(); });
     process.env[`OPS_TEST_STRIPE_PROXY_${i}`] = stripe.url;
     process.env[`OPS_TEST_TWILIO_PROXY_${i}`] = twilio.url;
-    proxies.push({ STRIPE_API_BASE: stripe.url, TWILIO_API_BASE: twilio.url });
+    proxies.push({ stripeApiBase: stripe.url, twilioApiBase: twilio.url });
   }
   const children = await Promise.all(
     Array.from({ length: workers }, (_, k) =>
-      startWorkerProcess({
-        ...MOCK_CREDENTIALS,
+      startTestWorker({
         ...proxies[k],
-        DATABASE_URL: withDatabase(adminUrl, `ops_test_${runId}_${k + 1}`),
-        TEMPORAL_ADDRESS: temporalAddress,
-        TEMPORAL_TASK_QUEUE: `ops-test-${runId}-${k + 1}`,
-        ALERT_DETECTION_EVERY: '8760h',
+        databaseUrl: withDatabase(adminUrl, `ops_test_${runId}_${k + 1}`),
+        temporalAddress,
+        taskQueue: `ops-test-${runId}-${k + 1}`,
       }),
     ),
   );

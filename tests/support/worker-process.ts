@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { MOCK_CREDENTIALS } from '../../src/platform/launch/api-mocks.ts';
 
 /**
  * Runs the real worker entry point (workers/ops.worker.ts) as its own process,
@@ -31,4 +32,29 @@ export async function startWorkerProcess(env: Record<string, string>, timeoutMs 
   child.stdout!.resume();
   child.stderr!.resume();
   return child;
+}
+
+export interface WorkerTarget {
+  databaseUrl: string;
+  temporalAddress: string;
+  taskQueue: string;
+  stripeApiBase: string;
+  twilioApiBase: string;
+}
+
+/**
+ * A worker as the tests run it: on one database and task queue, talking to the
+ * Stripe and Twilio mocks, with the alert schedule far enough apart never to fire mid-run.
+ */
+export function startTestWorker(target: WorkerTarget, extra: Record<string, string> = {}): Promise<ChildProcess> {
+  return startWorkerProcess({
+    ...MOCK_CREDENTIALS,
+    STRIPE_API_BASE: target.stripeApiBase,
+    TWILIO_API_BASE: target.twilioApiBase,
+    DATABASE_URL: target.databaseUrl,
+    TEMPORAL_ADDRESS: target.temporalAddress,
+    TEMPORAL_TASK_QUEUE: target.taskQueue,
+    ALERT_DETECTION_EVERY: '8760h',
+    ...extra,
+  });
 }

@@ -3,10 +3,9 @@ import type { ChildProcess } from 'node:child_process';
 import { createTestContext, type TestContext } from '../support/context.ts';
 import { bootstrapBody, execute } from '../support/control.ts';
 import { uniqueId } from '../support/factories.ts';
-import { startWorkerProcess } from '../support/worker-process.ts';
+import { startTestWorker } from '../support/worker-process.ts';
 import { holdLock, killHard, waitFor, waitForBlockedStatement } from '../support/faults.ts';
 import { runsOf } from '../support/temporal.ts';
-import { MOCK_CREDENTIALS } from '../../src/platform/launch/api-mocks.ts';
 
 // Each test here runs its own worker processes on a private task queue.
 const contexts: TestContext[] = [];
@@ -25,16 +24,8 @@ async function contextOn(taskQueue: string, env: Record<string, string> = {}) {
   return t;
 }
 async function workerOn(taskQueue: string, env: Record<string, string> = {}) {
-  const w = await startWorkerProcess({
-    ...MOCK_CREDENTIALS,
-    STRIPE_API_BASE: base.env.stripeProxy,
-    TWILIO_API_BASE: base.env.twilioProxy,
-    DATABASE_URL: base.env.databaseUrl,
-    TEMPORAL_ADDRESS: base.env.temporalAddress,
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    ALERT_DETECTION_EVERY: '8760h',
-    ...env,
-  });
+  const { databaseUrl, temporalAddress, stripeProxy, twilioProxy } = base.env;
+  const w = await startTestWorker({ databaseUrl, temporalAddress, taskQueue, stripeApiBase: stripeProxy, twilioApiBase: twilioProxy }, env);
   workers.push(w);
   return w;
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
 import { createTestContext, type TestContext } from '../support/context.ts';
 import { rowsOwnedBy, seedClient, uniqueId } from '../support/factories.ts';
-import { startWorkerProcess } from '../support/worker-process.ts';
+import { startTestWorker } from '../support/worker-process.ts';
 import { holdLock, killHard, waitForBlockedStatement } from '../support/faults.ts';
 
 // This file runs its own worker processes on a private task queue, so it can kill one.
@@ -11,12 +11,8 @@ let t: TestContext;
 const workers: ChildProcess[] = [];
 
 const startWorker = async () => {
-  const w = await startWorkerProcess({
-    DATABASE_URL: t.env.databaseUrl,
-    TEMPORAL_ADDRESS: t.env.temporalAddress,
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    ALERT_DETECTION_EVERY: '8760h',
-  });
+  const { databaseUrl, temporalAddress, stripeProxy, twilioProxy } = t.env;
+  const w = await startTestWorker({ databaseUrl, temporalAddress, taskQueue, stripeApiBase: stripeProxy, twilioApiBase: twilioProxy });
   workers.push(w);
   return w;
 };
