@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { validationError, type FieldIssue } from '../platform/http/errors.ts';
+import { validationError } from '../platform/http/errors.ts';
+import { issuesOf } from '../platform/http/validate.ts';
 
 const requestId = z.string({ error: 'is required and must be a string' }).min(1, 'must not be empty').max(200)
   .regex(/^[A-Za-z0-9._:-]+$/, 'may only contain letters, digits, _ . : - (use a UUID)');
@@ -37,8 +38,7 @@ export function parseExecuteRequest(body: unknown): ExecuteRequest {
   const isNew = 'payload' in body || 'meta' in body;
   const parsed = (isNew ? newFormat : legacyFormat).safeParse(body);
   if (!parsed.success) {
-    const issues: FieldIssue[] = parsed.error.issues.map((i) => ({ field: ['body', ...i.path.map(String)].join('.'), message: i.message }));
-    throw validationError(issues);
+    throw validationError(issuesOf('body', parsed.error));
   }
   if ('payload' in parsed.data) {
     const d = parsed.data as z.output<typeof newFormat>;

@@ -1,6 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { AppError, validationError } from '../platform/http/errors.ts';
+import { issuesOf } from '../platform/http/validate.ts';
 import { appendAudit, type AuditContext, type AuditRecord } from '../platform/audit/audit.ts';
 import { hasScope, type ControlKey } from '../platform/auth/control-keys.ts';
 import { createIdempotencyStore, payloadHash } from '../platform/idempotency/idempotency.store.ts';
@@ -57,8 +58,7 @@ export function createControlService(deps: ControlDeps) {
     const parsed = spec.args.safeParse(req.args);
     if (!parsed.success) {
       const where = req.format === 'new' ? 'payload' : 'args';
-      const issues = parsed.error.issues.map((i) => ({ field: [where, ...i.path.map(String)].join('.'), message: i.message }));
-      const err = validationError(issues);
+      const err = validationError(issuesOf(where, parsed.error));
       throw new AppError(400, 'ARGS_VALIDATION_ERROR', err.message.replace('Invalid request', `Invalid arguments for ${req.tool}`), err.details, undefined,
         { ...meta, help: `Required arguments: ${requiredArgs(req.tool).join(', ')}` });
     }

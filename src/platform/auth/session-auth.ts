@@ -26,8 +26,7 @@ export function sessionAuth(store: SessionStore): { middleware: Middleware; sche
     const principal = token ? await store.resolve(token) : null;
     if (!principal) {
       if (token) setSessionCookie(ctx, null);
-      ctx.status = 302;
-      ctx.redirect(LOGIN_PATH);
+      ctx.redirect(LOGIN_PATH); // 302
       ctx.body = { success: false, error: 'Authentication required' };
       return;
     }

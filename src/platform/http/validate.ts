@@ -15,7 +15,8 @@ export type Input<S extends InputSchemas> = {
   [K in keyof S]-?: NonNullable<S[K]> extends z.ZodType ? z.output<NonNullable<S[K]>> : never;
 };
 
-function issuesOf(where: string, error: z.ZodError): FieldIssue[] {
+/** A zod error as field issues, each field named from `where` (body, query, payload…). */
+export function issuesOf(where: string, error: z.ZodError): FieldIssue[] {
   return error.issues.map((i) => ({
     field: [where, ...i.path.map(String)].join('.'),
     message: i.message,
