@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { stripeMode } from '../stripe/stripe-client.ts';
-import { statusOfChecks, type BillingResult, type Check } from '../../src/control/tool-results.ts';
+import { errorText, statusOfChecks, type BillingResult, type Check } from '../../src/control/tool-results.ts';
 
 export interface BillingDeps {
   stripe: Stripe | null;
@@ -8,8 +8,6 @@ export interface BillingDeps {
   webhookSecret?: string;
   priceIds: string[];
 }
-
-const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export function createBillingActivities(deps: BillingDeps) {
   return {
@@ -28,16 +26,18 @@ export function createBillingActivities(deps: BillingDeps) {
           const balance = await deps.stripe.balance.retrieve();
           checks.push({ name: 'apiReachable', ok: true, critical: true, details: `Stripe API answered (livemode=${balance.livemode})` });
         } catch (err) {
-          checks.push({ name: 'apiReachable', ok: false, critical: true, details: `Stripe API call failed: ${describe(err)}` });
+          checks.push({ name: 'apiReachable', ok: false, critical: true, details: `Stripe API call failed: ${errorText(err)}` });
         }
-        for (const id of deps.priceIds) {
+        // The configured prices are read at the same time; their checks keep the configured order.
+        const stripe = deps.stripe;
+        checks.push(...(await Promise.all(deps.priceIds.map(async (id): Promise<Check> => {
           try {
-            const price = await deps.stripe.prices.retrieve(id);
-            checks.push({ name: `price:${id}`, ok: price.active, critical: false, details: price.active ? `price ${id} is active` : `price ${id} is not active` });
+            const price = await stripe.prices.retrieve(id);
+            return { name: `price:${id}`, ok: price.active, critical: false, details: price.active ? `price ${id} is active` : `price ${id} is not active` };
           } catch (err) {
-            checks.push({ name: `price:${id}`, ok: false, critical: false, details: `price ${id} could not be read: ${describe(err)}` });
+            return { name: `price:${id}`, ok: false, critical: false, details: `price ${id} could not be read: ${errorText(err)}` };
           }
-        }
+        }))));
         if (deps.priceIds.length === 0) checks.push({ name: 'prices', ok: false, critical: false, details: 'STRIPE_PRICE_IDS is not set' });
       }
       checks.push({ name: 'webhookSecret', ok: Boolean(deps.webhookSecret), critical: false, details: deps.webhookSecret ? 'STRIPE_WEBHOOK_SECRET set' : 'STRIPE_WEBHOOK_SECRET is not set' });

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { TwilioClient } from '../twilio/twilio-client.ts';
 import { Client } from '../../src/cockpit/entities/index.ts';
-import { statusOfChecks, type Check, type VoiceResult } from '../../src/control/tool-results.ts';
+import { errorText, statusOfChecks, type Check, type VoiceResult } from '../../src/control/tool-results.ts';
 
 export interface VoiceDeps {
   orm: MikroORM;
@@ -9,8 +9,6 @@ export interface VoiceDeps {
   accountSid?: string;
   voiceWebhookUrl?: string;
 }
-
-const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export function createVoiceActivities(deps: VoiceDeps) {
   return {
@@ -25,19 +23,20 @@ export function createVoiceActivities(deps: VoiceDeps) {
       checks.push({ name: 'credentials', ok: Boolean(deps.twilio), critical: true, details: deps.twilio ? 'Twilio credentials set' : 'TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN are not set' });
       let numbers: string[] | null = null;
       if (deps.twilio && deps.accountSid) {
-        try {
-          const account = await deps.twilio.api.v2010.accounts(deps.accountSid).fetch();
-          checks.push({ name: 'account', ok: account.status === 'active', critical: true, details: `Twilio account status: ${account.status}` });
-        } catch (err) {
-          checks.push({ name: 'account', ok: false, critical: true, details: `Twilio account lookup failed: ${describe(err)}` });
-        }
-        try {
-          const list = await deps.twilio.incomingPhoneNumbers.list({ limit: 50 });
-          numbers = list.map((n) => n.phoneNumber);
-          checks.push({ name: 'phoneNumbers', ok: true, critical: true, details: `${list.length} incoming number(s) listed` });
-        } catch (err) {
-          checks.push({ name: 'phoneNumbers', ok: false, critical: true, details: `listing incoming numbers failed: ${describe(err)}` });
-        }
+        // The two Twilio reads are independent: they go out together, their checks keep this order.
+        const twilio = deps.twilio;
+        const [account, listed] = await Promise.all([
+          twilio.api.v2010.accounts(deps.accountSid).fetch().then(
+            (a): Check => ({ name: 'account', ok: a.status === 'active', critical: true, details: `Twilio account status: ${a.status}` }),
+            (err): Check => ({ name: 'account', ok: false, critical: true, details: `Twilio account lookup failed: ${errorText(err)}` }),
+          ),
+          twilio.incomingPhoneNumbers.list({ limit: 50 }).then(
+            (list) => ({ numbers: list.map((n) => n.phoneNumber), check: { name: 'phoneNumbers', ok: true, critical: true, details: `${list.length} incoming number(s) listed` } satisfies Check }),
+            (err) => ({ numbers: null, check: { name: 'phoneNumbers', ok: false, critical: true, details: `listing incoming numbers failed: ${errorText(err)}` } satisfies Check }),
+          ),
+        ]);
+        numbers = listed.numbers;
+        checks.push(account, listed.check);
       }
       const em = deps.orm.em.fork();
       if (args.businessId) {

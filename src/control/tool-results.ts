@@ -62,6 +62,9 @@ export interface ProvisioningResult {
   durationMs: number;
 }
 
+/** The message of anything thrown, for a check's details. */
+export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
 /** Rolls a list of checks up into a step status, per the spec's status table. */
 export function statusOfChecks(checks: Check[]): StepStatus {
   if (checks.some((c) => !c.ok && c.critical)) return 'failed';
