@@ -3,6 +3,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { AppError, notFound } from '../platform/http/errors.ts';
 import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
+import { changeAudited } from '../platform/audit/audited-change.ts';
 import { BY_CREATED_AT, cappedCount, fetchPage, keysetPage, type Cursor, type KeysetOrder } from '../platform/db/keyset.ts';
 import { awaitOutcome, startOrAttach } from '../platform/temporal/runs.ts';
 import { workflowId } from '../platform/temporal/workflow-ids.ts';
@@ -36,15 +37,10 @@ export function createCockpitService(deps: CockpitDeps) {
 
   /** Locks the client, applies `change`, audits before/after, all in one transaction. */
   async function mutateClient(id: string, who: AuditContext, action: string, change: (c: Client, tx: EntityManager) => Promise<void> | void) {
-    return em().transactional(async (tx) => {
-      const client = await tx.findOne(Client, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!client) throw notFound('Client not found');
-      const before = presentClient(client);
-      await change(client, tx);
-      await tx.flush();
-      recordAudit(tx, who, { action, resourceType: 'client', resourceId: id, outcome: 'success', before, after: presentClient(client) });
-      return { client, before };
-    });
+    const { row: client, before } = await changeAudited(em(), who, {
+      entity: Client, id, action, resourceType: 'client', present: (c) => presentClient(c), notFound: () => notFound('Client not found'),
+    }, change);
+    return { client, before };
   }
 
   /**

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { AppError, notFound } from '../platform/http/errors.ts';
-import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
+import type { AuditContext } from '../platform/audit/audit.ts';
+import { changeAudited } from '../platform/audit/audited-change.ts';
 import { matchesDigest, randomSecret, secretDigest } from '../platform/auth/secrets.ts';
 import { BY_UPDATED_AT, fetchPage, keysetPage, type Cursor } from '../platform/db/keyset.ts';
 import { Client, Conversation, Message } from '../cockpit/entities/index.ts';
@@ -16,14 +17,9 @@ export function createSupportService(deps: { orm: MikroORM }) {
 
   /** Locks the conversation, applies the change, audits before/after in the same transaction. */
   async function change(id: string, who: AuditContext, action: string, apply: (c: Conversation) => void) {
-    await em().transactional(async (tx) => {
-      const conv = await tx.findOne(Conversation, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!conv) throw conversationNotFound();
-      const before = presentConversationRow(conv);
-      apply(conv);
-      await tx.flush();
-      recordAudit(tx, who, { action, resourceType: 'conversation', resourceId: id, outcome: 'success', before, after: presentConversationRow(conv) });
-    });
+    await changeAudited(em(), who, {
+      entity: Conversation, id, action, resourceType: 'conversation', present: presentConversationRow, notFound: conversationNotFound,
+    }, apply);
   }
 
   return {
