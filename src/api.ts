@@ -39,6 +39,7 @@ export function buildApi(deps: ApiDeps): Koa {
     temporal: deps.temporal.client,
     taskQueue: deps.temporal.taskQueue,
     syncWaitMs: deps.config.http.syncWaitMs,
+    deleteReplayWindowMs: deps.config.cockpit.deleteReplayWindowMs,
     logger: deps.logger,
   });
   const control = createControlService({

@@ -2,19 +2,16 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../../src/platform/observability/logger.ts';
-import { recordAudit, type AuditContext } from '../../src/platform/audit/audit.ts';
-import { AuditEvent } from '../../src/platform/audit/audit-event.entity.ts';
+import { recordAudit } from '../../src/platform/audit/audit.ts';
 import {
-  AlertLog, Booking, Client, ClientUser, Conversation, Customer, Lead, Message, OnboardingState, PhoneNumber,
+  AlertLog, Booking, Client, ClientDeletion, ClientUser, Conversation, Customer, Lead, Message, OnboardingState, PhoneNumber,
 } from '../../src/cockpit/entities/index.ts';
-import { DELETE_FAILURES, deletionViolations, type DeletionLog } from '../../src/cockpit/deletion-rules.ts';
+import { deletionViolations, type DeletionLog } from '../../src/cockpit/deletion-rules.ts';
+import { DELETE_FAILURES, type DeleteClientRequest } from '../../src/cockpit/client-delete.contract.ts';
 import { presentClient } from '../../src/cockpit/cockpit.presenter.ts';
 import { withHeartbeat } from '../heartbeat.ts';
 
-export interface DeleteClientInput {
-  clientId: string;
-  confirmBusinessName?: string;
-  audit: AuditContext;
+export interface DeleteClientInput extends DeleteClientRequest {
   workflowId: string;
 }
 
@@ -24,9 +21,12 @@ const rejected = (violations: string[]) =>
 
 /** A deletion that committed but whose completion was never reported is found again here. */
 async function committedDeletion(em: EntityManager, workflowId: string): Promise<DeletionLog | null> {
-  const done = await em.findOne(AuditEvent, { workflowId, action: 'client.delete', outcome: 'success' });
-  return (done?.after as DeletionLog | undefined) ?? null;
+  const done = await em.findOne(ClientDeletion, { workflowId });
+  return done?.deletionLog ?? null;
 }
+
+/** The row this run acts on: the client with this id *and* this incarnation, or nothing. */
+const sameIncarnation = (client: Client | null, input: DeleteClientInput) => (client && client.incarnation === input.incarnation ? client : null);
 
 export function createDeleteClientActivities(deps: { orm: MikroORM; logger: Logger }) {
   const log = deps.logger.child({ module: 'cockpit', op: 'client-delete' });
@@ -35,7 +35,7 @@ export function createDeleteClientActivities(deps: { orm: MikroORM; logger: Logg
     /** Read-only pre-flight: reports every failed safety check and records the refusal. */
     async checkClientDeletable(input: DeleteClientInput): Promise<{ businessName: string }> {
       const em = deps.orm.em.fork();
-      const client = await em.findOne(Client, input.clientId);
+      const client = sameIncarnation(await em.findOne(Client, input.clientId), input);
       if (!client) {
         if (await committedDeletion(em, input.workflowId)) return { businessName: '' };
         throw notFound(input.clientId);
@@ -55,7 +55,8 @@ export function createDeleteClientActivities(deps: { orm: MikroORM; logger: Logg
 
     /**
      * The irreversible step: one transaction, spec order, client row locked and
-     * re-checked so a concurrent unmute or payment cannot slip between check and delete.
+     * re-checked so a concurrent unmute or payment cannot slip between check and
+     * delete. The permanent deletion record and the audit event commit with it.
      */
     async deleteClientData(input: DeleteClientInput): Promise<DeletionLog> {
       return withHeartbeat(async () => {
@@ -64,12 +65,12 @@ export function createDeleteClientActivities(deps: { orm: MikroORM; logger: Logg
         if (earlier) return earlier;
         return em.transactional(async (tx) => {
           const id = input.clientId;
-          const client = await tx.findOne(Client, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+          const client = sameIncarnation(await tx.findOne(Client, id, { lockMode: LockMode.PESSIMISTIC_WRITE }), input);
           if (!client) throw notFound(id);
           const violations = deletionViolations(client, input.confirmBusinessName);
           if (violations.length) throw rejected(violations);
           const before = presentClient(client);
-          log.warn({ clientId: id, businessName: client.businessName, workflowId: input.workflowId }, 'beginning irreversible deletion transaction');
+          log.warn({ clientId: id, workflowId: input.workflowId }, 'beginning irreversible deletion transaction');
 
           // 1. Numbers go back to the pool first: the one on the client and any assigned to it.
           const releasedFromPool = await tx.nativeUpdate(
@@ -93,18 +94,24 @@ export function createDeleteClientActivities(deps: { orm: MikroORM; logger: Logg
           await tx.nativeDelete(Client, { id });
           tx.getUnitOfWork().unsetIdentity(client);
 
+          const deletedAt = new Date();
           const deletionLog: DeletionLog = {
             clientId: id,
             businessName: client.businessName,
-            deletedAt: new Date().toISOString(),
+            deletedAt: deletedAt.toISOString(),
             twilioNumberReleased,
             recordsDeleted,
           };
+          await tx.insert(ClientDeletion, {
+            clientId: id, incarnation: input.incarnation, businessName: client.businessName, deletedAt,
+            actorType: input.audit.actorType, actorId: input.audit.actorId, requestId: input.audit.requestId,
+            workflowId: input.workflowId, deletionLog,
+          } as never);
           recordAudit(tx, input.audit, {
             action: 'client.delete', resourceType: 'client', resourceId: id, outcome: 'success',
             before, after: deletionLog, workflowId: input.workflowId,
           });
-          log.warn({ deletionLog, workflowId: input.workflowId }, 'client deleted');
+          log.warn({ clientId: id, recordsDeleted, workflowId: input.workflowId }, 'client deleted');
           return deletionLog;
         });
       });

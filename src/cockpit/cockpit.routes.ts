@@ -52,11 +52,11 @@ export function createCockpitRoutes(deps: { service: CockpitService; authenticat
     handler: async ({ params }, ctx) => ({ body: ok(await svc.resetStuck(params.id, auditContextFrom(ctx))) }),
   });
   r.route({
-    method: 'delete', path: '/clients/:id', summary: 'PERMANENTLY delete a client and all its data (workflow client-delete:<id>)', auth,
+    method: 'delete', path: '/clients/:id', summary: 'PERMANENTLY delete a client and all its data (workflow client-delete:<id>:<incarnation>)', auth,
     input: { params: s.clientParams, body: s.deleteClientBody },
     handler: async ({ params, body }, ctx) => {
       const outcome = await svc.deleteClient(params.id, body.confirmBusinessName, auditContextFrom(ctx));
-      ctx.state.workflowId = `client-delete:${params.id}`;
+      ctx.state.workflowId = outcome.workflowId;
       if (outcome.state === 'running') {
         const statusUrl = `${COCKPIT_PREFIX}/operations/${encodeURIComponent(outcome.workflowId)}`;
         return { status: 202, headers: { Location: statusUrl }, body: ok({ deleted: false, status: 'RUNNING', workflowId: outcome.workflowId, statusUrl }) };

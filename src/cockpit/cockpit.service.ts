@@ -6,12 +6,12 @@ import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
 import { changeAudited } from '../platform/audit/audited-change.ts';
 import { BY_CREATED_AT, cappedCount, fetchPage, keysetPage, type Cursor, type KeysetOrder } from '../platform/db/keyset.ts';
 import { awaitOutcome, startOrAttach } from '../platform/temporal/runs.ts';
-import { workflowId } from '../platform/temporal/workflow-ids.ts';
 import type { Logger } from '../platform/observability/logger.ts';
 import type { AlertType } from './entities/alert-log.entity.ts';
 import { AlertLog, Client, OnboardingState } from './entities/index.ts';
 import type { Severity } from './entities/onboarding-state.entity.ts';
-import { DELETE_FAILURES, type DeletionLog } from './deletion-rules.ts';
+import type { DeletionLog } from './deletion-rules.ts';
+import { CLIENT_DELETE, DELETE_FAILURES, clientDeleteWorkflowId, isClientDeleteWorkflowId } from './client-delete.contract.ts';
 import { presentAlert, presentClient, presentStuckClient } from './cockpit.presenter.ts';
 import type { deleteClientWorkflow } from '../../workflows/cockpit/delete-client.workflow.ts';
 
@@ -25,11 +25,13 @@ export interface CockpitDeps {
   temporal: TemporalClient;
   taskQueue: string;
   syncWaitMs: number;
+  /** A DELETE of a client deleted this recently answers that deletion's log (a retry), not 404. */
+  deleteReplayWindowMs: number;
   logger: Logger;
 }
 
 /** What a DELETE answered: the deletion log, or a run still going after the wait bound. */
-export type DeleteOutcome = { state: 'deleted'; log: DeletionLog } | { state: 'running'; workflowId: string };
+export type DeleteOutcome = { state: 'deleted'; workflowId: string; log: DeletionLog } | { state: 'running'; workflowId: string };
 
 export function createCockpitService(deps: CockpitDeps) {
   const em = () => deps.orm.em as EntityManager;
@@ -166,20 +168,34 @@ export function createCockpitService(deps: CockpitDeps) {
       });
     },
 
-    /** Starts (or joins) client-delete:<id> and waits for it within the sync bound. */
+    /**
+     * Starts (or joins) client-delete:<id>:<incarnation> and waits for it within
+     * the sync bound. A client that no longer exists answers its own deletion log
+     * when it was deleted within the replay window (a retried DELETE), else 404.
+     */
     async deleteClient(id: string, confirmBusinessName: string | undefined, who: AuditContext): Promise<DeleteOutcome> {
-      const wfId = workflowId('client-delete', id);
+      const [current] = (await em().execute(`select incarnation from client where id = ?`, [id])) as { incarnation: string }[];
+      if (!current) {
+        const [done] = (await em().execute(
+          `select deletion_log, workflow_id from client_deletion where client_id = ? and deleted_at > now() - (? * interval '1 millisecond')
+            order by deleted_at desc limit 1`,
+          [id, deps.deleteReplayWindowMs],
+        )) as { deletion_log: DeletionLog; workflow_id: string }[];
+        if (done) return { state: 'deleted', log: done.deletion_log, workflowId: done.workflow_id };
+        throw notFound('Client not found');
+      }
+      const wfId = clientDeleteWorkflowId(id, current.incarnation);
       const handle = await startOrAttach<typeof deleteClientWorkflow>(deps.temporal, {
-        workflowType: 'deleteClientWorkflow',
+        workflowType: CLIENT_DELETE.workflowType,
         workflowId: wfId,
         taskQueue: deps.taskQueue,
-        args: [{ clientId: id, confirmBusinessName, audit: who }],
-        labels: { operation: 'client-delete', tenantId: id, actor: `${who.actorType}:${who.actorId}` },
-        memo: { requestId: who.requestId },
+        args: [{ clientId: id, incarnation: current.incarnation, confirmBusinessName, audit: who }],
+        labels: { operation: CLIENT_DELETE.operation, tenantId: id, actor: `${who.actorType}:${who.actorId}` },
+        memo: { requestId: who.requestId, incarnation: current.incarnation },
         summary: `Delete client ${id}`,
       });
       const outcome = await awaitOutcome<DeletionLog>(handle, deps.syncWaitMs);
-      if (outcome.state === 'completed') return { state: 'deleted', log: outcome.result };
+      if (outcome.state === 'completed') return { state: 'deleted', log: outcome.result, workflowId: wfId };
       if (outcome.state === 'running') return { state: 'running', workflowId: wfId };
       const failure = outcome.failure;
       if (failure?.type === DELETE_FAILURES.notFound) throw notFound('Client not found');
@@ -188,12 +204,12 @@ export function createCockpitService(deps: CockpitDeps) {
         throw new AppError(400, 'SAFETY_CHECK_FAILED', 'Cannot delete client. Safety checks failed.', { violations: details?.violations ?? [] });
       }
       log.error({ clientId: id, workflowId: wfId, err: outcome.error }, 'DELETE FAILED (TRANSACTION ROLLED BACK)');
-      throw new AppError(500, 'DELETE_FAILED', 'Failed to delete client. Transaction rolled back.', { workflowId: wfId });
+      throw new AppError(500, DELETE_FAILURES.failed, 'Failed to delete client. Transaction rolled back.', { workflowId: wfId });
     },
 
     /** Status of a cockpit run (the 202 answer of a slow DELETE points here). */
     async getOperation(wfId: string) {
-      if (!wfId.startsWith('client-delete:')) throw notFound('Operation not found');
+      if (!isClientDeleteWorkflowId(wfId)) throw notFound('Operation not found');
       const handle = deps.temporal.workflow.getHandle(wfId);
       const desc = await handle.describe().catch(() => null);
       if (!desc) throw notFound('Operation not found');
@@ -206,7 +222,7 @@ export function createCockpitService(deps: CockpitDeps) {
         startedAt: desc.startTime.toISOString(),
         closedAt: desc.closeTime?.toISOString() ?? null,
         ...(outcome?.state === 'completed' ? { result: outcome.result } : {}),
-        ...(outcome?.state === 'failed' ? { error: { code: outcome.failure?.type ?? 'DELETE_FAILED', message: outcome.failure?.message ?? 'failed' } } : {}),
+        ...(outcome?.state === 'failed' ? { error: { code: outcome.failure?.type ?? DELETE_FAILURES.failed, message: outcome.failure?.message ?? 'failed' } } : {}),
       };
     },
   };

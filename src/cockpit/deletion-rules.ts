@@ -38,9 +38,3 @@ export interface DeletionLog {
     alertLogs: number;
   };
 }
-
-/** Failure types a deletion run ends with; the HTTP layer maps them to the spec's answers. */
-export const DELETE_FAILURES = {
-  notFound: 'CLIENT_NOT_FOUND',
-  safety: 'SAFETY_CHECK_FAILED',
-} as const;

@@ -33,6 +33,8 @@ const EnvSchema = z.object({
 
   /** How long a synchronous endpoint waits for its workflow before answering 202. */
   SYNC_WAIT: duration.default('20s'),
+  /** A DELETE of a client deleted this recently answers that deletion's log (a retried request) instead of 404. */
+  DELETE_REPLAY_WINDOW: duration.default('24h'),
 
   /** Optional operator API key seeded at start (dev and tests); never has a default. */
   OPS_ADMIN_API_KEY: secret.optional(),
@@ -106,6 +108,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       apiBase: env.STRIPE_API_BASE,
     },
     twilio: { accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, apiBase: env.TWILIO_API_BASE, voiceWebhookUrl: env.VOICE_WEBHOOK_URL },
+    cockpit: { deleteReplayWindowMs: parseDuration(env.DELETE_REPLAY_WINDOW) },
     alerts: {
       detectionEveryMs: parseDuration(env.ALERT_DETECTION_EVERY),
       stuckThresholdMs: parseDuration(env.STUCK_THRESHOLD),

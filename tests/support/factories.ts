@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TestContext } from './context.ts';
+import { clientDeleteWorkflowId } from '../../src/cockpit/client-delete.contract.ts';
 
 const HOUR = 3_600_000;
 
@@ -26,9 +27,9 @@ export async function seedClient(t: TestContext, seed: ClientSeed = {}) {
   const id = uniqueId('client');
   const businessName = seed.businessName ?? `Business ${id}`;
   const number = seed.withNumber ? `+4477${Math.floor(Math.random() * 1e9).toString().padStart(9, '0')}` : null;
-  await t.sql(
+  const [{ incarnation }] = await t.sql<{ incarnation: string }>(
     `insert into client (id, business_name, onboarding_complete, ops_alerts_muted, payment_active, payment_gate_alerted_at, twilio_number)
-     values (?, ?, ?, ?, ?, ?, ?)`,
+     values (?, ?, ?, ?, ?, ?, ?) returning incarnation`,
     [id, businessName, seed.onboardingComplete ?? false, seed.opsAlertsMuted ?? false, seed.paymentActive ?? false, seed.paymentGateAlertedAt ?? null, number],
   );
   if (number) await t.sql(`insert into phone_number (phone_number, status, assigned_client_id) values (?, 'ASSIGNED', ?)`, [number, id]);
@@ -52,7 +53,7 @@ export async function seedClient(t: TestContext, seed: ClientSeed = {}) {
       [`${id}-alert-${i}`, `k-${i}`, id],
     );
   }
-  return { id, businessName, number };
+  return { id, businessName, number, incarnation, deleteWorkflowId: clientDeleteWorkflowId(id, incarnation) };
 }
 
 /** Rows that belong to a client, per table: what a deletion must remove all of, or none of. */

@@ -1,13 +1,21 @@
 import type { Client } from '@temporalio/client';
 import { Actor, Operation, TenantId } from '../../src/platform/temporal/search-attributes.ts';
 
-/** Every run ever started under a workflow ID (all runs, not only the latest). */
-export async function runsOf(client: Client, workflowId: string) {
-  const runs: { runId: string; status: string }[] = [];
-  for await (const w of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
-    runs.push({ runId: w.runId, status: w.status.name });
+/**
+ * Every run ever started under a workflow ID (all runs, not only the latest).
+ * Visibility trails the history by a moment, so this waits (up to 10 s) until
+ * no run is listed as RUNNING unless `running` says some may be.
+ */
+export async function runsOf(client: Client, workflowId: string, opts: { running?: boolean } = {}) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const runs: { runId: string; status: string }[] = [];
+    for await (const w of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+      runs.push({ runId: w.runId, status: w.status.name });
+    }
+    if (opts.running || !runs.some((r) => r.status === 'RUNNING') || Date.now() > deadline) return runs;
+    await new Promise((r) => setTimeout(r, 100));
   }
-  return runs;
 }
 
 export async function searchAttributesOf(client: Client, workflowId: string) {

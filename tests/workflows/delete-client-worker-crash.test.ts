@@ -50,7 +50,7 @@ test('a worker killed in the middle of the deletion transaction is replaced and 
   expect(audits).toEqual([{ outcome: 'success' }]);
 
   // The history shows the transactional step was attempted again after the crash.
-  const history = await t.temporal.client.workflow.getHandle(`client-delete:${c.id}`).fetchHistory();
+  const history = await t.temporal.client.workflow.getHandle(c.deleteWorkflowId).fetchHistory();
   const scheduled = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'deleteClientData');
   const started = history.events!.filter((e) => e.activityTaskStartedEventAttributes);
   expect(scheduled).toHaveLength(1);

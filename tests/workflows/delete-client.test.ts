@@ -54,17 +54,17 @@ describe('DELETE /api/admin/clients/:id succeeds', () => {
     expect(await rowsOwnedBy(t, bystander.id)).toEqual(bystanderBefore);
 
     const [audit] = await audits(c.id);
-    expect(audit).toMatchObject({ outcome: 'success', workflow_id: `client-delete:${c.id}` });
+    expect(audit).toMatchObject({ outcome: 'success', workflow_id: c.deleteWorkflowId });
     expect(audit.after.recordsDeleted.messages).toBe(6);
   });
 
   test('the run is visible in Temporal with Operation, TenantId and Actor set', async () => {
     const c = await deletable();
     await del(c.id, { confirmBusinessName: c.businessName }).set('X-Request-Id', 'req-del-visible');
-    const attrs = await searchAttributesOf(t.temporal.client, `client-delete:${c.id}`);
+    const attrs = await searchAttributesOf(t.temporal.client, c.deleteWorkflowId);
     expect(attrs).toEqual({
       operation: 'client-delete', tenantId: c.id, actor: 'operator-key:test-operator',
-      memo: { actor: 'operator-key:test-operator', requestId: 'req-del-visible' },
+      memo: { actor: 'operator-key:test-operator', requestId: 'req-del-visible', incarnation: c.incarnation },
     });
   });
 
@@ -91,7 +91,7 @@ describe('DELETE /api/admin/clients/:id succeeds', () => {
     const logs = new Set(responses.map((r) => JSON.stringify(r.body.data.deletionLog)));
     expect(logs.size).toBe(1);
     expect((await audits(c.id)).filter((a: any) => a.outcome === 'success')).toHaveLength(1);
-    expect(await runsOf(t.temporal.client, `client-delete:${c.id}`)).toEqual([{ runId: expect.any(String), status: 'COMPLETED' }]);
+    expect(await runsOf(t.temporal.client, c.deleteWorkflowId)).toEqual([{ runId: expect.any(String), status: 'COMPLETED' }]);
   });
 
   test('repeating a finished DELETE answers the original log and deletes nothing more', async () => {
@@ -153,7 +153,7 @@ describe('DELETE refuses and deletes nothing when a safety check fails', () => {
     const res = await del(c.id, { confirmBusinessName: c.businessName });
     expect(res.status).toBe(200);
     expect((await rowsOwnedBy(t, c.id)).client).toBe(0);
-    expect((await runsOf(t.temporal.client, `client-delete:${c.id}`)).map((r) => r.status).sort()).toEqual(['COMPLETED', 'FAILED']);
+    expect((await runsOf(t.temporal.client, c.deleteWorkflowId)).map((r) => r.status).sort()).toEqual(['COMPLETED', 'FAILED']);
   });
 
   test('answers 404 NOT_FOUND for an unknown client', async () => {
@@ -198,7 +198,7 @@ describe('a failure at any deletion statement rolls back everything', () => {
       expect(res.status).toBe(500);
       expect(res.body).toEqual({
         success: false,
-        error: { code: 'DELETE_FAILED', message: 'Failed to delete client. Transaction rolled back.', details: { workflowId: `client-delete:${c.id}` } },
+        error: { code: 'DELETE_FAILED', message: 'Failed to delete client. Transaction rolled back.', details: { workflowId: c.deleteWorkflowId } },
       });
       expect(await rowsOwnedBy(t, c.id)).toEqual(before);
       const [pool] = await t.sql(`select status, assigned_client_id from phone_number where phone_number = ?`, [c.number]);

@@ -1,6 +1,6 @@
 import { ApplicationFailure, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { CockpitActivities, DeleteClientInput } from '../../activities/cockpit/index.ts';
-import type { DeletionLog } from '../../src/cockpit/deletion-rules.ts';
+import { DELETE_FAILURES, type DeleteClientRequest, type DeleteClientResult } from '../../src/cockpit/client-delete.contract.ts';
 import { dbStep, localDbStep, transactionalStep } from '../presets.ts';
 
 // The read-only pre-flight runs as a local activity: no round trip through the
@@ -9,13 +9,11 @@ const { checkClientDeletable } = proxyLocalActivities<CockpitActivities>(localDb
 const { recordAuditEvent } = proxyActivities<CockpitActivities>(dbStep);
 const { deleteClientData } = proxyActivities<CockpitActivities>(transactionalStep);
 
-export const DELETE_FAILED = 'DELETE_FAILED';
-
 /**
- * client-delete:<id>. Safety checks first (nothing touched if any fails), then
- * one transaction that deletes everything or nothing.
+ * client-delete:<id>:<incarnation>. Safety checks first (nothing touched if any
+ * fails), then one transaction that deletes everything or nothing.
  */
-export async function deleteClientWorkflow(input: Omit<DeleteClientInput, 'workflowId'>): Promise<DeletionLog> {
+export async function deleteClientWorkflow(input: DeleteClientRequest): Promise<DeleteClientResult> {
   const request: DeleteClientInput = { ...input, workflowId: workflowInfo().workflowId };
 
   await checkClientDeletable(request);
@@ -29,6 +27,6 @@ export async function deleteClientWorkflow(input: Omit<DeleteClientInput, 'workf
       action: 'client.delete', resourceType: 'client', resourceId: input.clientId, outcome: 'failed',
       after: { error: cause instanceof Error ? cause.message : String(err) }, workflowId: request.workflowId,
     });
-    throw ApplicationFailure.nonRetryable('Failed to delete client. Transaction rolled back.', DELETE_FAILED);
+    throw ApplicationFailure.nonRetryable('Failed to delete client. Transaction rolled back.', DELETE_FAILURES.failed);
   }
 }

@@ -6,6 +6,8 @@ const ClientSchema = defineEntity({
   tableName: 'client',
   properties: {
     id: p.string().primary(),
+    /** New each time the row is created: a re-created client is a new incarnation. */
+    incarnation: p.uuid().defaultRaw('gen_random_uuid()'),
     businessName: p.string(),
     email: p.string().nullable(),
     onboardingComplete: p.boolean().default(false),

@@ -17,6 +17,7 @@ export const entities = [
   cockpit.ClientUserSchema,
   cockpit.ConversationSchema,
   cockpit.MessageSchema,
+  cockpit.ClientDeletionSchema,
   OperatorApiKeySchema,
   AuditEventSchema,
 ];
