@@ -22,13 +22,16 @@ export interface AuditRecord {
   workflowId?: string | null;
 }
 
+const USER_AGENT_MAX = 512;
+
 export function auditContextFrom(ctx: Context): AuditContext {
   const principal = ctx.state.principal as Principal | undefined;
   return {
     actorType: principal?.kind ?? 'anonymous',
     actorId: principal?.name ?? 'anonymous',
     ip: ctx.ip || null,
-    userAgent: ctx.get('user-agent') || null,
+    // Headers are bounded by Node's parser but may still be long: the audit row keeps a bounded prefix.
+    userAgent: ctx.get('user-agent').slice(0, USER_AGENT_MAX) || null,
     requestId: (ctx.state.requestId as string | undefined) ?? null,
   };
 }

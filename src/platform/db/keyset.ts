@@ -1,5 +1,6 @@
 import { raw, type EntityManager, type QueryBuilder } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import { unstorableReason } from '../http/text-guard.ts';
 
 /**
  * Keyset pagination over (<time column> desc, id desc): a page costs the same at
@@ -33,10 +34,15 @@ export const cursorParam = z
   .max(512)
   .transform((text, ctx): Cursor => {
     try {
-      const [at, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as [string, string];
-      const date = new Date(at);
-      if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error('bad cursor');
-      return { at: date, id };
+      const decoded: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+      if (!Array.isArray(decoded) || decoded.length !== 2) throw new Error('bad cursor');
+      const [at, id] = decoded as unknown[];
+      const date = new Date(typeof at === 'string' ? at : NaN);
+      // A cursor is ours only if it could have come from a row: a plain id and a timestamp PostgreSQL can hold.
+      const plausible = typeof id === 'string' && id.length > 0 && id.length <= 300 && unstorableReason(id) === null
+        && date.getTime() >= 0 && date.getUTCFullYear() <= 9999;
+      if (!plausible) throw new Error('bad cursor');
+      return { at: date, id: id as string };
     } catch {
       ctx.addIssue({ code: 'custom', message: 'is not a cursor returned by this API (use nextCursor)' });
       return z.NEVER;

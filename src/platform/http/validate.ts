@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import { z } from 'zod';
 import { validationError, type FieldIssue } from './errors.ts';
+import { unstorableStrings } from './text-guard.ts';
 
 /** For bodies that carry nothing: anything sent is refused, so a mistaken payload is never silently ignored. */
 export const emptyBody = z.object({}).strict();
@@ -26,12 +27,16 @@ export function issuesOf(where: string, error: z.ZodError): FieldIssue[] {
 /**
  * Parses params, query and body with their schemas into ctx.state.input. Every
  * failing field is reported at once, so a caller can fix a request in one go.
+ * Any string that PostgreSQL could not store (NUL, unpaired surrogates) is
+ * refused in every part, whether or not the route reads that part.
  */
 export function validate(schemas: InputSchemas): Middleware {
   return async (ctx, next) => {
     const issues: FieldIssue[] = [];
     const input: Record<string, unknown> = {};
     const sources = { params: ctx.params ?? {}, query: ctx.query, body: ctx.request.body ?? {} } as Record<string, unknown>;
+    for (const key of ['params', 'query', 'body'] as const) issues.push(...unstorableStrings(sources[key], key));
+    if (issues.length) throw validationError(issues);
     for (const key of ['params', 'query', 'body'] as const) {
       const schema = schemas[key];
       if (!schema) continue;
