@@ -17,6 +17,7 @@ import { createSessionStore } from './platform/auth/sessions.ts';
 import { createSupportService } from './support/support.service.ts';
 import { createCustomerRoutes, createSupportRoutes } from './support/support.routes.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 
 export interface ApiDeps {
   config: Config;
@@ -27,6 +28,8 @@ export interface ApiDeps {
   /** Shared per-key limiter (PostgreSQL-backed); the caller owns its pool. */
   rateLimit: RateLimiter;
   loginThrottle: LoginThrottle;
+  /** Plain pg pool for hot-path statements kept as named prepared statements. */
+  sqlPool: pg.Pool;
 }
 
 /** Wires every module's service and routes into one Koa app. */
@@ -49,6 +52,7 @@ export function buildApi(deps: ApiDeps): Koa {
     syncWaitMs: deps.config.http.syncWaitMs,
     duplicateWaitMs: deps.config.control.duplicateWaitMs,
     idempotencyTtlMs: deps.config.control.idempotencyTtlMs,
+    sqlPool: deps.sqlPool,
     logger: deps.logger,
   });
   const keys = controlKeysFrom(deps.config.control.keys);

@@ -1,12 +1,13 @@
+import type { Middleware } from 'koa';
 import { auditContextFrom } from '../platform/audit/audit.ts';
 import { controlKeyAuth, type ControlKey } from '../platform/auth/control-keys.ts';
 import type { MountedModule } from '../platform/http/app.ts';
 import type { OpenApiRegistry } from '../platform/http/openapi.ts';
 import { ModuleRouter } from '../platform/http/route.ts';
-import type { RateLimiter } from '../platform/ratelimit/rate-limit.ts';
-import type { Middleware } from 'koa';
+import { rateLimitHeaders, type RateLimiter } from '../platform/ratelimit/rate-limit.ts';
 import { executeBodyDoc, parseExecuteRequest } from './control.schemas.ts';
-import type { ControlService } from './control.service.ts';
+import type { Budget, ControlService } from './control.service.ts';
+import { opsWorkflowId } from './ops-execute.contract.ts';
 
 export const CONTROL_PREFIX = '/api/internal/ops';
 
@@ -15,12 +16,29 @@ export function createControlRoutes(deps: { service: ControlService; keys: Contr
   const auth = controlKeyAuth(deps.keys);
   const r = new ModuleRouter({ prefix: CONTROL_PREFIX, tag: 'control', registry: deps.openapi });
 
-  // POST only: the spec leaves GET unlimited for authenticated callers.
-  const perKeyLimit: Middleware = async (ctx, next) => {
+  /**
+   * POST only (the spec leaves GET unlimited). An admitted request spends its
+   * point in the statement that claims it; one refused before that (bad JSON, bad
+   * fields, a tool it may not run) spends it here, so a flood of bad requests is
+   * limited too, and a caller over budget hears 429 whatever it sent.
+   */
+  const perKeyBudget: Middleware = async (ctx, next) => {
     const key = ctx.state.controlKey as ControlKey;
-    const decision = await deps.rateLimit(`ops:${key.name}`, key.perMinute);
-    ctx.set(decision.headers);
-    await next();
+    let charged = false;
+    const budget: Budget = {
+      key: `ops:${key.name}`,
+      charged: (w) => {
+        charged = true;
+        ctx.set(rateLimitHeaders(w.limit, w.consumed, w.msBeforeNext));
+      },
+    };
+    ctx.state.budget = budget;
+    try {
+      await next();
+    } catch (err) {
+      if (!charged) ctx.set((await deps.rateLimit(budget.key, key.perMinute)).headers);
+      throw err;
+    }
   };
 
   r.route({
@@ -28,13 +46,14 @@ export function createControlRoutes(deps: { service: ControlService; keys: Contr
     handler: async (_input, ctx) => ({ body: deps.service.health(ctx.state.controlKey as ControlKey) }),
   });
   r.route({
-    method: 'post', path: '/execute', summary: 'Run a tool as the durable, idempotent workflow ops:<requestId>', auth,
-    before: [perKeyLimit],
+    method: 'post', path: '/execute', summary: 'Run a tool as the durable, idempotent workflow ops:<key>:<requestId>', auth,
+    before: [perKeyBudget],
     docs: { body: executeBodyDoc },
     handler: async (_input, ctx) => {
+      const key = ctx.state.controlKey as ControlKey;
       const req = parseExecuteRequest(ctx.request.body);
-      ctx.state.workflowId = `ops:${req.requestId}`;
-      return deps.service.execute(req, ctx.state.controlKey as ControlKey, auditContextFrom(ctx));
+      ctx.state.workflowId = opsWorkflowId(key.name, req.requestId);
+      return deps.service.execute(req, key, auditContextFrom(ctx), ctx.state.budget as Budget);
     },
   });
   return { prefix: CONTROL_PREFIX, envelope: 'control', router: r.router };

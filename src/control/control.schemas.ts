@@ -7,14 +7,28 @@ const requestId = z.string({ error: 'is required and must be a string' }).min(1,
 const tool = z.string({ error: 'is required and must be a string' }).min(1).max(100);
 const toolArgs = z.record(z.string(), z.unknown(), { error: 'is required and must be an object' });
 const dryRun = z.boolean({ error: 'must be a boolean' }).default(false);
-const actor = z.object({ type: z.string().min(1).max(50), id: z.string().min(1).max(200) }).strict();
+/** Who triggered the request, as the caller labels it; extra descriptive keys are ignored. */
+const actor = z.object({ type: z.string().min(1).max(50), id: z.string().min(1).max(200) }).loose()
+  .transform(({ type, id }) => ({ type, id }));
+
+const META_KEYS = ['requestId', 'dryRun', 'actor'];
+
+/**
+ * `meta` is metadata: keys it does not know (n8n's workflow name, a timestamp)
+ * are accepted and ignored, except one that is a known key spelled another way
+ * (`dryrun`), which would silently change what runs.
+ */
+const meta = z.object({ requestId, dryRun, actor: actor.optional() }, { error: 'is required and must be an object' }).loose()
+  .superRefine((m, ctx) => {
+    for (const k of Object.keys(m)) {
+      const known = META_KEYS.find((n) => n !== k && n.toLowerCase() === k.toLowerCase());
+      if (known) ctx.addIssue({ code: 'custom', path: [k], message: `unknown key; did you mean ${known}?` });
+    }
+  })
+  .transform(({ requestId, dryRun, actor }) => ({ requestId, dryRun, actor }));
 
 /** Recommended format: { tool, payload, meta: { requestId, dryRun, actor } }. */
-export const newFormat = z.object({
-  tool,
-  payload: toolArgs,
-  meta: z.object({ requestId, dryRun, actor: actor.optional() }, { error: 'is required and must be an object' }).strict(),
-}).strict();
+export const newFormat = z.object({ tool, payload: toolArgs, meta }).strict();
 
 /** Legacy format: { requestId, tool, dryRun, args }. */
 export const legacyFormat = z.object({ requestId, tool, dryRun, args: toolArgs }).strict();
@@ -30,6 +44,16 @@ export interface ExecuteRequest {
   actor: { type: string; id: string } | null;
 }
 
+/** The requestId and tool of a request that failed validation, when they are readable, so the error can name them. */
+function identify(body: Record<string, unknown>): { requestId?: string; tool?: string } {
+  const m = body.meta as Record<string, unknown> | undefined;
+  const rid = (m && typeof m === 'object' ? m.requestId : undefined) ?? body.requestId;
+  return {
+    ...(requestId.safeParse(rid).success ? { requestId: rid as string } : {}),
+    ...(tool.safeParse(body.tool).success ? { tool: body.tool as string } : {}),
+  };
+}
+
 /** Picks the format by its keys, then reports every bad field of that format. */
 export function parseExecuteRequest(body: unknown): ExecuteRequest {
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
@@ -38,7 +62,9 @@ export function parseExecuteRequest(body: unknown): ExecuteRequest {
   const isNew = 'payload' in body || 'meta' in body;
   const parsed = (isNew ? newFormat : legacyFormat).safeParse(body);
   if (!parsed.success) {
-    throw validationError(issuesOf('body', parsed.error));
+    const err = validationError(issuesOf('body', parsed.error));
+    err.meta = identify(body as Record<string, unknown>);
+    throw err;
   }
   if ('payload' in parsed.data) {
     const d = parsed.data as z.output<typeof newFormat>;

@@ -1,19 +1,22 @@
 import { z } from 'zod';
 
+/** A display name; "" (an empty n8n field) means "not given", so the businessId is used. */
+const name = z.string({ error: 'must be a string' }).max(200).optional().transform((v) => (v?.trim() ? v : undefined));
+
 const businessId = z.string({ error: 'is required and must be a string' }).min(1, 'must not be empty').max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'may only contain letters, digits, _ . : -');
 
 /** The allowlist of tools: scope, argument schema, what the GET health lists. */
 export const TOOLS = {
   'tenant.ensure': {
     requiredScope: 'tenant.write',
-    args: z.object({ businessId, name: z.string().min(1).max(200).optional() }).strict(),
+    args: z.object({ businessId, name }).strict(),
     description: 'Create or verify a business record exists',
   },
   'tenant.bootstrap': {
     requiredScope: 'tenant.write',
     args: z.object({
       businessId,
-      name: z.string().min(1).max(200).optional(),
+      name,
       skipVoiceTest: z.boolean({ error: 'must be a boolean' }).default(false),
       skipBillingCheck: z.boolean({ error: 'must be a boolean' }).default(false),
     }).strict(),

@@ -1,3 +1,4 @@
+import { opsWorkflowId } from '../../src/control/ops-execute.contract.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { createTestContext, type TestContext } from '../support/context.ts';
 import { bootstrapBody, execute, newRequestId } from '../support/control.ts';
@@ -60,11 +61,11 @@ describe('tenant.bootstrap (spec example, recommended format)', () => {
       'GET /2010-04-01/Accounts/AC00000000000000000000000000000000.json',
       'GET /2010-04-01/Accounts/AC00000000000000000000000000000000/IncomingPhoneNumbers.json',
     ]);
-    const attrs = await searchAttributesOf(t.temporal.client, `ops:${body.meta.requestId}`);
+    const attrs = await searchAttributesOf(t.temporal.client, opsWorkflowId('admin', body.meta.requestId));
     expect(attrs).toMatchObject({ operation: 'ops.tenant.bootstrap', tenantId: businessId, actor: 'control-key:admin' });
     const audit = await auditOf(body.meta.requestId);
     expect(audit.map((a: any) => [a.action, a.outcome])).toEqual([['ops.tenant.bootstrap', 'success']]);
-    expect(audit[0]).toMatchObject({ actor_type: 'control-key', actor_id: 'admin', workflow_id: `ops:${body.meta.requestId}` });
+    expect(audit[0]).toMatchObject({ actor_type: 'control-key', actor_id: 'admin', workflow_id: opsWorkflowId('admin', body.meta.requestId) });
     expect(audit[0].after).toMatchObject({ tool: 'tenant.bootstrap', keyName: 'admin', dryRun: false, durationMs: expect.any(Number) });
     const created = await t.sql(`select count(*)::int as n from audit_event where action = 'tenant.create' and resource_id = ?`, [businessId]);
     expect(created[0].n).toBe(1);
@@ -73,7 +74,7 @@ describe('tenant.bootstrap (spec example, recommended format)', () => {
   test('the run shows each step as its own activity in Temporal', async () => {
     const body = bootstrapBody(uniqueId('biz'));
     await execute(t, body);
-    const history = await t.temporal.client.workflow.getHandle(`ops:${body.meta.requestId}`).fetchHistory();
+    const history = await t.temporal.client.workflow.getHandle(opsWorkflowId('admin', body.meta.requestId)).fetchHistory();
     const activities = history.events!.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
     expect(activities.sort()).toEqual(['validateStripeConfig', 'voiceSmokeTest']);
     const markers = history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
@@ -112,7 +113,7 @@ describe('idempotency by requestId', () => {
     expect(again.body._meta).toEqual({ version: 'v1.3.0', cached: true, originalExecutedAt: first.body.executedAt });
     expect(again.body.result).toEqual(first.body.result);
     expect(await callsOf(since)).toEqual({ stripe: [], twilio: [] });
-    expect(await runsOf(t.temporal.client, `ops:${body.meta.requestId}`)).toHaveLength(1);
+    expect(await runsOf(t.temporal.client, opsWorkflowId('admin', body.meta.requestId))).toHaveLength(1);
     expect((await auditOf(body.meta.requestId)).map((a: any) => a.outcome)).toEqual(['success', 'cached']);
   });
 
@@ -135,7 +136,7 @@ describe('idempotency by requestId', () => {
     expect(responses.map((r) => r.status)).toEqual(Array(200).fill(200));
     for (const r of responses) expect(r.body.result).toEqual(responses[0].body.result);
     expect(responses.filter((r) => r.body._meta.cached === false)).toHaveLength(1);
-    expect(await runsOf(t.temporal.client, `ops:${body.meta.requestId}`)).toHaveLength(1);
+    expect(await runsOf(t.temporal.client, opsWorkflowId('admin', body.meta.requestId))).toHaveLength(1);
     const calls = await callsOf(since);
     expect(calls.stripe).toHaveLength(3);
     expect(calls.twilio).toHaveLength(2);
@@ -157,8 +158,10 @@ describe('a tool that fails', () => {
       expect(res.status).toBe(500);
       expect(res.body).toMatchObject({
         ok: false, requestId: body.meta.requestId, tool: 'tenant.ensure',
-        error: { code: 'TOOL_ERROR', details: { workflowId: `ops:${body.meta.requestId}` }, help: expect.stringContaining('retried') },
+        error: { code: 'TOOL_ERROR', details: { workflowId: opsWorkflowId('admin', body.meta.requestId) }, help: expect.stringContaining('retried') },
       });
+      // The failure's own text (a database error here) stays in the logs, never in the answer.
+      expect(JSON.stringify(res.body)).not.toContain('injected failure');
       expect(await t.sql(`select key from idempotency_record where key = ?`, [body.meta.requestId])).toEqual([]);
       expect((await auditOf(body.meta.requestId)).map((a: any) => a.outcome)).toEqual(['failed']);
     } finally {
@@ -167,7 +170,7 @@ describe('a tool that fails', () => {
     const retry = await execute(t, body);
     expect(retry.status).toBe(200);
     expect(retry.body.result).toMatchObject({ businessId, created: true });
-    expect((await runsOf(t.temporal.client, `ops:${body.meta.requestId}`)).map((r) => r.status).sort()).toEqual(['COMPLETED', 'FAILED']);
+    expect((await runsOf(t.temporal.client, opsWorkflowId('admin', body.meta.requestId))).map((r) => r.status).sort()).toEqual(['COMPLETED', 'FAILED']);
   });
 });
 

@@ -45,7 +45,7 @@ export async function createTestContext(opts: { taskQueue?: string; env?: Record
   const orm = await openOrm(env.databaseUrl, 5);
   const temporal = await connectTemporal({ address: env.temporalAddress, namespace: 'default', taskQueue: config.temporal.taskQueue });
   const limiter = openRateLimiter(env.databaseUrl);
-  const app = buildApi({ config, orm, temporal, logger: createLogger(process.env.OPS_TEST_LOG_LEVEL ?? 'silent'), rateLimit: limiter.rateLimit, loginThrottle: limiter.loginThrottle });
+  const app = buildApi({ config, orm, temporal, logger: createLogger(process.env.OPS_TEST_LOG_LEVEL ?? 'silent'), rateLimit: limiter.rateLimit, loginThrottle: limiter.loginThrottle, sqlPool: limiter.pool });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const agent = request(server);

@@ -1,3 +1,4 @@
+import { opsWorkflowId } from '../../src/control/ops-execute.contract.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
 import { createTestContext, type TestContext } from '../support/context.ts';
@@ -38,7 +39,7 @@ describe('a request still running', () => {
 
     const first = await execute(t, body);
     expect(first.status).toBe(202);
-    expect(first.body).toMatchObject({ ok: true, requestId: body.meta.requestId, status: 'running', workflowId: `ops:${body.meta.requestId}` });
+    expect(first.body).toMatchObject({ ok: true, requestId: body.meta.requestId, status: 'running', workflowId: opsWorkflowId('admin', body.meta.requestId) });
 
     const duplicate = await execute(t, body);
     expect(duplicate.status).toBe(409);
@@ -49,7 +50,7 @@ describe('a request still running', () => {
     const done = await execute(t, body);
     expect(done.body._meta.cached).toBe(true);
     expect(done.body.result.ready).toBe(true);
-    expect(await runsOf(t.temporal.client, `ops:${body.meta.requestId}`)).toHaveLength(1);
+    expect(await runsOf(t.temporal.client, opsWorkflowId('admin', body.meta.requestId))).toHaveLength(1);
   });
 });
 
@@ -76,13 +77,13 @@ describe('a worker killed during tenant.bootstrap', () => {
     expect(res.body.result.ready).toBe(true);
     expect((await t.sql(`select business_name from client where id = ?`, [businessId]))[0].business_name).toBe('Crash Co');
     expect((await t.sql(`select count(*)::int as n from audit_event where action = 'tenant.create' and resource_id = ?`, [businessId]))[0].n).toBe(1);
-    const history = await t.temporal.client.workflow.getHandle(`ops:${body.meta.requestId}`).fetchHistory();
+    const history = await t.temporal.client.workflow.getHandle(opsWorkflowId('admin', body.meta.requestId)).fetchHistory();
     // tenant.ensure is a local activity: one completion marker, recorded by the replacement worker.
     const markers = history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
     expect(markers).toHaveLength(2);
     const timedOut = history.events!.filter((e) => e.workflowTaskTimedOutEventAttributes);
     expect(timedOut.length).toBeGreaterThanOrEqual(1);
-    expect(await runsOf(t.temporal.client, `ops:${body.meta.requestId}`)).toHaveLength(1);
+    expect(await runsOf(t.temporal.client, opsWorkflowId('admin', body.meta.requestId))).toHaveLength(1);
   });
 });
 

@@ -1,21 +1,14 @@
 import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { ControlActivities } from '../../activities/control/index.ts';
-import type { AuditContext } from '../../src/platform/audit/audit.ts';
+import type { OpsExecuteInput } from '../../src/control/ops-execute.contract.ts';
 import { externalCheckStep, localDbStep } from '../presets.ts';
 import { bootstrapTenant, type BootstrapArgs } from './bootstrap-tenant.ts';
 
 const { validateStripeConfig, voiceSmokeTest } = proxyActivities<ControlActivities>(externalCheckStep);
 const { ensureTenant, provisioningSummary, planTool } = proxyLocalActivities<ControlActivities>(localDbStep);
 
-export interface OpsExecuteInput {
-  tool: string;
-  args: Record<string, unknown>;
-  dryRun: boolean;
-  audit: AuditContext;
-}
-
 /**
- * ops:<requestId>. One run per control plane call: a dry run only plans, a
+ * ops:<key>:<requestId>. One run per control plane call: a dry run only plans, a
  * real call runs its tool. The workflow ID is the request's idempotency key.
  */
 export async function opsExecuteWorkflow(input: OpsExecuteInput): Promise<unknown> {
