@@ -12,12 +12,12 @@ import { createCockpitRoutes } from './cockpit/cockpit.routes.ts';
 import { createControlService } from './control/control.service.ts';
 import { createControlRoutes } from './control/control.routes.ts';
 import { controlKeysFrom } from './platform/auth/control-keys.ts';
-import type { LoginThrottle, RateLimiter } from './platform/ratelimit/rate-limit.ts';
+import type { Limits } from './platform/ratelimit/rate-limit.ts';
+import { createRefusals } from './platform/auth/refusals.ts';
 import { createSessionStore } from './platform/auth/sessions.ts';
 import { createSupportService } from './support/support.service.ts';
 import { createCustomerRoutes, createSupportRoutes } from './support/support.routes.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type pg from 'pg';
 
 export interface ApiDeps {
   config: Config;
@@ -25,11 +25,11 @@ export interface ApiDeps {
   temporal: TemporalHandle;
   logger: Logger;
   metrics?: Metrics;
-  /** Shared per-key limiter (PostgreSQL-backed); the caller owns its pool. */
-  rateLimit: RateLimiter;
-  loginThrottle: LoginThrottle;
-  /** Plain pg pool for hot-path statements kept as named prepared statements. */
-  sqlPool: pg.Pool;
+  /**
+   * Shared limiters (PostgreSQL-backed) and their plain pg pool, which also runs
+   * hot-path statements kept as named prepared statements; the caller owns it.
+   */
+  limits: Limits;
 }
 
 /** Wires every module's service and routes into one Koa app. */
@@ -52,11 +52,12 @@ export function buildApi(deps: ApiDeps): Koa {
     syncWaitMs: deps.config.http.syncWaitMs,
     duplicateWaitMs: deps.config.control.duplicateWaitMs,
     idempotencyTtlMs: deps.config.control.idempotencyTtlMs,
-    sqlPool: deps.sqlPool,
+    sqlPool: deps.limits.pool,
     logger: deps.logger,
   });
   const keys = controlKeysFrom(deps.config.control.keys);
-  const sessions = createSessionStore(() => deps.orm.em as EntityManager, deps.config.auth.sessionTtlMs);
+  const sessions = createSessionStore(() => deps.orm.em as EntityManager, { ttlMs: deps.config.auth.sessionTtlMs, idleMs: deps.config.auth.sessionIdleMs });
+  const refusals = createRefusals({ orm: deps.orm, throttle: deps.limits.refusalThrottle, logger: deps.logger });
   const support = createSupportService({ orm: deps.orm });
   return createApp({
     orm: deps.orm,
@@ -65,12 +66,12 @@ export function buildApi(deps: ApiDeps): Koa {
     metrics,
     openapi,
     bodyLimit: deps.config.http.bodyLimit,
-    trustProxy: deps.config.http.trustProxy,
+    trustedProxyHops: deps.config.http.trustedProxyHops,
     modules: [
-      createCockpitRoutes({ service: cockpit, authenticate, openapi }),
-      createControlRoutes({ service: control, keys, rateLimit: deps.rateLimit, openapi }),
-      createSupportRoutes({ service: support, sessions, throttle: deps.loginThrottle, openapi }),
-      createCustomerRoutes({ service: support, rateLimit: deps.rateLimit, openapi }),
+      createCockpitRoutes({ service: cockpit, authenticate, refusals, openapi }),
+      createControlRoutes({ service: control, keys, refusals, rateLimit: deps.limits.rateLimit, openapi }),
+      createSupportRoutes({ service: support, sessions, throttle: deps.limits.loginThrottle, orm: deps.orm, openapi }),
+      createCustomerRoutes({ service: support, rateLimit: deps.limits.rateLimit, openapi }),
     ],
   });
 }

@@ -10,8 +10,8 @@ export async function main(): Promise<void> {
   const { config, logger, orm } = await openProcessBase('ops-api');
   if (config.auth.adminApiKey) await upsertOperatorKey(orm.em.fork(), 'env-admin', config.auth.adminApiKey, 'admin');
   const temporal = await connectTemporal({ address: temporalAddress(config), namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue });
-  const limiter = openRateLimiter(requireDatabaseUrl(config));
-  const app = buildApi({ config, orm, temporal, logger, rateLimit: limiter.rateLimit, loginThrottle: limiter.loginThrottle, sqlPool: limiter.pool });
+  const limiter = openRateLimiter(requireDatabaseUrl(config), config.auth.limits);
+  const app = buildApi({ config, orm, temporal, logger, limits: limiter });
   const server = app.listen(config.http.port, config.http.host, () => {
     logger.info({ url: `http://${config.http.host}:${config.http.port}` }, 'API listening');
   });

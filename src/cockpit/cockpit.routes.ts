@@ -1,6 +1,7 @@
 import { auditContextFrom } from '../platform/audit/audit.ts';
 import type { OperatorKeyAuthenticator } from '../platform/auth/api-keys.ts';
 import { operatorKeyAuth } from '../platform/auth/bearer.ts';
+import type { Refusals } from '../platform/auth/refusals.ts';
 import type { MountedModule } from '../platform/http/app.ts';
 import type { OpenApiRegistry } from '../platform/http/openapi.ts';
 import { ModuleRouter } from '../platform/http/route.ts';
@@ -11,8 +12,8 @@ import type { CockpitService } from './cockpit.service.ts';
 export const COCKPIT_PREFIX = '/api/admin';
 
 /** Spec 000, Operator Cockpit. Every route requires an operator API key. */
-export function createCockpitRoutes(deps: { service: CockpitService; authenticate: OperatorKeyAuthenticator; openapi: OpenApiRegistry }): MountedModule {
-  const auth = operatorKeyAuth(deps.authenticate);
+export function createCockpitRoutes(deps: { service: CockpitService; authenticate: OperatorKeyAuthenticator; refusals: Refusals; openapi: OpenApiRegistry }): MountedModule {
+  const auth = operatorKeyAuth(deps.authenticate, deps.refusals);
   const svc = deps.service;
   const r = new ModuleRouter({ prefix: COCKPIT_PREFIX, tag: 'cockpit', registry: deps.openapi });
 

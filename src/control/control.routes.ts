@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import { auditContextFrom } from '../platform/audit/audit.ts';
 import { controlKeyAuth, type ControlKey } from '../platform/auth/control-keys.ts';
+import type { Refusals } from '../platform/auth/refusals.ts';
 import type { MountedModule } from '../platform/http/app.ts';
 import type { OpenApiRegistry } from '../platform/http/openapi.ts';
 import { ModuleRouter } from '../platform/http/route.ts';
@@ -12,8 +13,8 @@ import { opsWorkflowId } from './ops-execute.contract.ts';
 export const CONTROL_PREFIX = '/api/internal/ops';
 
 /** Spec 004, Ops Control Plane: one endpoint, authenticated by x-book8-internal-secret. */
-export function createControlRoutes(deps: { service: ControlService; keys: ControlKey[]; rateLimit: RateLimiter; openapi: OpenApiRegistry }): MountedModule {
-  const auth = controlKeyAuth(deps.keys);
+export function createControlRoutes(deps: { service: ControlService; keys: ControlKey[]; refusals: Refusals; rateLimit: RateLimiter; openapi: OpenApiRegistry }): MountedModule {
+  const auth = controlKeyAuth(deps.keys, deps.refusals);
   const r = new ModuleRouter({ prefix: CONTROL_PREFIX, tag: 'control', registry: deps.openapi });
 
   /**

@@ -14,8 +14,13 @@ const EnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto/For (secure cookies, client IPs). */
-  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /**
+   * Behind TLS-terminating proxies: how many of them to trust. `true` is one hop;
+   * a number says how many proxies each append to X-Forwarded-For (the client
+   * address is the one the outermost trusted proxy appended).
+   */
+  TRUST_PROXY: z.string().regex(/^(true|false|[0-9]|[1-9][0-9])$/, 'expected false, true (one proxy) or the number of trusted proxy hops')
+    .default('false').transform((v) => (v === 'false' ? 0 : v === 'true' ? 1 : Number(v))),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('100kb'),
 
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
@@ -63,6 +68,13 @@ const EnvSchema = z.object({
 
   /** Operator sessions of the support admin expire this long after login. */
   SESSION_TTL: duration.default('8h'),
+  /** …and this long after their last request. */
+  SESSION_IDLE_TIMEOUT: duration.default('30m'),
+  /** Login attempts per (username, client IP), and per client IP, every 15 minutes. */
+  LOGIN_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).max(100000).default(30),
+  /** Refused API keys per client IP every 15 minutes before the address is refused outright. */
+  REFUSED_CREDENTIALS_PER_IP: z.coerce.number().int().min(1).max(100000).default(30),
 
   ALERT_DETECTION_EVERY: duration.default('5m'),
   STUCK_THRESHOLD: duration.default('24h'),
@@ -80,7 +92,7 @@ export function parseDuration(text: string): number {
 function toConfig(env: z.infer<typeof EnvSchema>) {
   return {
     env: env.NODE_ENV,
-    http: { host: env.HOST, port: env.PORT, bodyLimit: env.BODY_LIMIT, syncWaitMs: parseDuration(env.SYNC_WAIT), trustProxy: env.TRUST_PROXY },
+    http: { host: env.HOST, port: env.PORT, bodyLimit: env.BODY_LIMIT, syncWaitMs: parseDuration(env.SYNC_WAIT), trustedProxyHops: env.TRUST_PROXY },
     logLevel: env.LOG_LEVEL,
     dataDir: env.DATA_DIR,
     db: {
@@ -95,7 +107,12 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       devPort: env.TEMPORAL_DEV_PORT,
       uiPort: env.TEMPORAL_UI_PORT,
     },
-    auth: { adminApiKey: env.OPS_ADMIN_API_KEY, sessionTtlMs: parseDuration(env.SESSION_TTL) },
+    auth: {
+      adminApiKey: env.OPS_ADMIN_API_KEY,
+      sessionTtlMs: parseDuration(env.SESSION_TTL),
+      sessionIdleMs: parseDuration(env.SESSION_IDLE_TIMEOUT),
+      limits: { loginPerAccountAndIp: env.LOGIN_ATTEMPTS, loginPerIp: env.LOGIN_ATTEMPTS_PER_IP, refusedPerIp: env.REFUSED_CREDENTIALS_PER_IP },
+    },
     control: {
       keys: { admin: env.OPS_KEY_ADMIN, n8n: env.OPS_KEY_N8N, legacy: env.OPS_INTERNAL_SECRET, readonly: env.OPS_KEY_READONLY },
       duplicateWaitMs: parseDuration(env.DUPLICATE_WAIT),

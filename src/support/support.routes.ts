@@ -1,5 +1,6 @@
 import type { Context, Middleware } from 'koa';
-import { auditContextFrom } from '../platform/audit/audit.ts';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { appendAudit, auditContextFrom } from '../platform/audit/audit.ts';
 import { sessionAuth, setSessionCookie } from '../platform/auth/session-auth.ts';
 import type { SessionStore } from '../platform/auth/sessions.ts';
 import type { Principal } from '../platform/auth/principal.ts';
@@ -22,7 +23,7 @@ const page = (html: string, status = 200) => ({ status, body: html, headers: PAG
 const done = (message: string) => ({ body: { success: true, message } });
 
 /** Spec 001, the support admin: session login, pages, and the conversations API. */
-export function createSupportRoutes(deps: { service: SupportService; sessions: SessionStore; throttle: LoginThrottle; openapi: OpenApiRegistry }): MountedModule {
+export function createSupportRoutes(deps: { service: SupportService; sessions: SessionStore; throttle: LoginThrottle; orm: MikroORM; openapi: OpenApiRegistry }): MountedModule {
   const svc = deps.service;
   const auth = sessionAuth(deps.sessions);
   const csrf = [sameOriginOnly()];
@@ -44,14 +45,17 @@ export function createSupportRoutes(deps: { service: SupportService; sessions: S
         throw new AppError(400, 'VALIDATION_ERROR', 'username and password are required');
       }
       const { username, password } = parsed.data;
-      await deps.throttle.assertAllowed(username, ctx.ip);
+      const { attempt } = await deps.throttle.begin(username, ctx.ip);
       const account = await deps.sessions.verifyCredentials(username, password);
       if (!account) {
-        await deps.throttle.recordFailure(username, ctx.ip);
+        await appendAudit(deps.orm.em.fork(), { ...auditContextFrom(ctx), actorType: 'anonymous', actorId: username }, {
+          action: 'auth.login.failed', resourceType: 'operator_account', resourceId: username, outcome: 'rejected', after: { reason: 'invalid username or password', attempt },
+        });
+        await deps.throttle.failed(attempt);
         if (html) return page(loginPage('Invalid username or password.', username), 401);
         throw new AppError(401, 'INVALID_CREDENTIALS', 'Invalid username or password');
       }
-      await deps.throttle.recordSuccess(username);
+      await deps.throttle.succeeded(username, ctx.ip);
       const session = await deps.sessions.create(account.id, { ip: ctx.ip || null, userAgent: ctx.get('user-agent') || null });
       setSessionCookie(ctx, session.token, session.expiresAt);
       if (html) return { status: 303, body: 'Signed in', headers: { Location: SUPPORT_PREFIX } };

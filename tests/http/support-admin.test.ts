@@ -47,7 +47,9 @@ describe('login and sessions', () => {
     const behindTls = await createTestContext({ env: { TRUST_PROXY: 'true' } });
     try {
       const res = await behindTls.anonymous.post('/admin/login').set('X-Forwarded-Proto', 'https').type('form').send(await createOperator(behindTls));
-      expect((res.headers['set-cookie'] as unknown as string[]).join('\n')).toContain('secure');
+      const setCookie = (res.headers['set-cookie'] as unknown as string[]).join('\n');
+      expect(setCookie).toContain('__Host-ops_session=');
+      expect(setCookie).toContain('secure');
     } finally {
       await behindTls.close();
     }

@@ -40,12 +40,16 @@ export async function createTestContext(opts: { taskQueue?: string; env?: Record
     OPS_KEY_N8N: CONTROL_KEYS.n8n,
     OPS_INTERNAL_SECRET: CONTROL_KEYS.legacy,
     OPS_KEY_READONLY: CONTROL_KEYS.readonly,
+    // Every test talks from 127.0.0.1: per-IP auth budgets are set out of the way
+    // here, and the tests of those budgets set them back.
+    LOGIN_ATTEMPTS_PER_IP: '100000',
+    REFUSED_CREDENTIALS_PER_IP: '100000',
     ...opts.env,
   });
   const orm = await openOrm(env.databaseUrl, 5);
   const temporal = await connectTemporal({ address: env.temporalAddress, namespace: 'default', taskQueue: config.temporal.taskQueue });
-  const limiter = openRateLimiter(env.databaseUrl);
-  const app = buildApi({ config, orm, temporal, logger: createLogger(process.env.OPS_TEST_LOG_LEVEL ?? 'silent'), rateLimit: limiter.rateLimit, loginThrottle: limiter.loginThrottle, sqlPool: limiter.pool });
+  const limiter = openRateLimiter(env.databaseUrl, config.auth.limits);
+  const app = buildApi({ config, orm, temporal, logger: createLogger(process.env.OPS_TEST_LOG_LEVEL ?? 'silent'), limits: limiter });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const agent = request(server);

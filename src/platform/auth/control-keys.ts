@@ -2,6 +2,7 @@ import type { Middleware } from 'koa';
 import { AppError } from '../http/errors.ts';
 import type { Principal } from './principal.ts';
 import { matchesDigest, secretDigest } from './secrets.ts';
+import type { Refusals } from './refusals.ts';
 
 /** A control plane key (spec 004): its scopes and its POST budget per minute. */
 export interface ControlKey {
@@ -34,15 +35,19 @@ const authFailed = (message: string) => new AppError(401, 'AUTH_FAILED', message
  * `x-book8-internal-secret`. Compares SHA-256 digests with timingSafeEqual
  * against every configured key (no early exit), so timing reveals nothing.
  */
-export function controlKeyAuth(keys: ControlKey[]): { middleware: Middleware; scheme: string } {
+export function controlKeyAuth(keys: ControlKey[], refusals: Refusals): { middleware: Middleware; scheme: string } {
   const middleware: Middleware = async (ctx, next) => {
     const presented = ctx.get('x-book8-internal-secret');
     if (!presented) throw authFailed('Missing x-book8-internal-secret header');
+    await refusals.assertAllowed(ctx);
     let match: ControlKey | undefined;
     for (const key of keys) {
       if (matchesDigest(key.digest, presented) && !match) match = key;
     }
-    if (!match) throw authFailed('Invalid API key');
+    if (!match) {
+      await refusals.refused(ctx, 'internalSecret', presented, 'invalid control plane key');
+      throw authFailed('Invalid API key');
+    }
     ctx.state.controlKey = match;
     ctx.state.principal = { kind: 'control-key', id: match.name, name: match.name, role: 'operator' } satisfies Principal;
     await next();

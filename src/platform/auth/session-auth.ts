@@ -2,19 +2,21 @@ import type { Context, Middleware } from 'koa';
 import type { SessionStore } from './sessions.ts';
 
 export const SESSION_COOKIE = 'ops_session';
+/**
+ * Over https the cookie is `__Host-` prefixed: the browser then accepts it only
+ * Secure, from this host, for path `/`, so no subdomain or plain-http page can
+ * plant or overwrite it.
+ */
+export const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
 export const LOGIN_PATH = '/admin/login';
 
 export function setSessionCookie(ctx: Context, token: string | null, expiresAt?: Date): void {
-  ctx.cookies.set(SESSION_COOKIE, token, {
-    httpOnly: true,
-    sameSite: 'strict',
-    // Secure whenever the request came over https, so the cookie never travels in clear.
-    secure: ctx.secure,
-    path: '/admin',
-    expires: token ? expiresAt : new Date(0),
-    overwrite: true,
-  });
+  const common = { httpOnly: true, sameSite: 'strict' as const, expires: token ? expiresAt : new Date(0), overwrite: true };
+  if (ctx.secure) ctx.cookies.set(SECURE_SESSION_COOKIE, token, { ...common, secure: true, path: '/' });
+  else ctx.cookies.set(SESSION_COOKIE, token, { ...common, secure: false, path: '/admin' });
 }
+
+const sessionToken = (ctx: Context) => ctx.cookies.get(SECURE_SESSION_COOKIE) ?? ctx.cookies.get(SESSION_COOKIE);
 
 /**
  * Session cookie authentication for the support admin: without a valid
@@ -22,7 +24,7 @@ export function setSessionCookie(ctx: Context, token: string | null, expiresAt?:
  */
 export function sessionAuth(store: SessionStore): { middleware: Middleware; scheme: string } {
   const middleware: Middleware = async (ctx, next) => {
-    const token = ctx.cookies.get(SESSION_COOKIE);
+    const token = sessionToken(ctx);
     const principal = token ? await store.resolve(token) : null;
     if (!principal) {
       if (token) setSessionCookie(ctx, null);

@@ -24,7 +24,8 @@ export interface AppDeps {
   metrics: Metrics;
   openapi: OpenApiRegistry;
   bodyLimit: string;
-  trustProxy: boolean;
+  /** Proxies in front of the API whose X-Forwarded-* headers are believed (0: none). */
+  trustedProxyHops: number;
   modules: MountedModule[];
 }
 
@@ -67,6 +68,8 @@ function observe(deps: AppDeps): Middleware {
     const requestId = REQUEST_ID.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
     ctx.set('X-Request-Id', requestId);
+    // Behind TLS (directly or through a trusted proxy) browsers are told to stay on https.
+    if (ctx.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     const end = deps.metrics.httpDuration.startTimer();
     try {
       await next();
@@ -105,7 +108,9 @@ function platformRoutes(deps: AppDeps): Router {
 
 /** Builds the Koa app from its dependencies; nothing listens until the caller says so. */
 export function createApp(deps: AppDeps): Koa {
-  const app = new Koa({ proxy: deps.trustProxy });
+  // Only the addresses the trusted proxies appended count: anything to their left
+  // in X-Forwarded-For was written by the caller and is ignored.
+  const app = new Koa({ proxy: deps.trustedProxyHops > 0, maxIpsCount: deps.trustedProxyHops });
   app.use(observe(deps));
   app.use(errorMiddleware(deps));
   app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: deps.bodyLimit, encoding: 'utf-8', parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'] }));

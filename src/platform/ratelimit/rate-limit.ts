@@ -90,40 +90,85 @@ export type RateLimiter = ReturnType<typeof createRateLimiter>;
  * the pool also carries the platform's other hot-path statements, which keep
  * their plans as named prepared statements.
  */
-export function openRateLimiter(databaseUrl: string, max = 6): { pool: pg.Pool; rateLimit: RateLimiter; loginThrottle: LoginThrottle; close: () => Promise<void> } {
-  const pool = new PgPool({ connectionString: databaseUrl, max });
-  return { pool, rateLimit: createRateLimiter(pool), loginThrottle: createLoginThrottle(pool), close: () => pool.end() };
+export interface AuthLimits {
+  loginPerAccountAndIp: number;
+  loginPerIp: number;
+  refusedPerIp: number;
 }
 
+const WINDOW_15_MIN = 900;
+
+export function openRateLimiter(databaseUrl: string, limits: AuthLimits, max = 6) {
+  const pool = new PgPool({ connectionString: databaseUrl, max });
+  return {
+    pool,
+    rateLimit: createRateLimiter(pool),
+    loginThrottle: createLoginThrottle(pool, { perAccountAndIp: limits.loginPerAccountAndIp, perIp: limits.loginPerIp, windowSeconds: WINDOW_15_MIN }),
+    refusalThrottle: createRefusalThrottle(pool, { perIp: limits.refusedPerIp, windowSeconds: WINDOW_15_MIN }),
+    close: () => pool.end(),
+  };
+}
+
+export type Limits = ReturnType<typeof openRateLimiter>;
+
 /**
- * Failed logins: each failure costs a point per username and per client IP in a
- * 15-minute window, answers are slowed as failures mount, and past the budget
- * logins for that username (or from that IP) are refused until the window ends.
+ * Login attempts, counted before the password is checked: each attempt spends a
+ * point per (username, client IP) and per client IP in one atomic upsert each,
+ * so parallel guesses cannot slip past the budget. A guesser from one address
+ * locks out only that address for that account, and only until the window ends
+ * (a bounded back-off, never an indefinite lockout): the real operator signing in
+ * from elsewhere is not affected. A success gives the attempt back.
  */
-export function createLoginThrottle(pool: pg.Pool, opts = { perUsername: 5, perIp: 30, windowSeconds: 900 }) {
+export function createLoginThrottle(pool: pg.Pool, opts: { perAccountAndIp: number; perIp: number; windowSeconds: number }) {
   const make = (prefix: string, points: number) =>
     new RateLimiterPostgres({ storeClient: pool, storeType: 'pool', tableName: 'rate_limit', tableCreated: true, keyPrefix: prefix, points, duration: opts.windowSeconds });
-  const byUser = make('login-user', opts.perUsername);
+  const byPair = make('login-pair', opts.perAccountAndIp);
   const byIp = make('login-ip', opts.perIp);
+  const pairKey = (username: string, ip: string) => `${username.toLowerCase()}|${ip}`;
   const locked = (retryAfter: number) =>
     new AppError(429, 'TOO_MANY_LOGIN_ATTEMPTS', 'Too many failed login attempts. Try again later.', undefined, { 'Retry-After': String(retryAfter) }, { retryAfter });
 
   return {
-    async assertAllowed(username: string, ip: string): Promise<void> {
-      const [u, i] = await Promise.all([byUser.get(username.toLowerCase()), byIp.get(ip)]);
-      const over = [u && u.consumedPoints >= opts.perUsername ? u : null, i && i.consumedPoints >= opts.perIp ? i : null].filter(Boolean) as RateLimiterRes[];
-      if (over.length) throw locked(Math.ceil(Math.max(...over.map((r) => r.msBeforeNext)) / 1000));
+    /** Spends the attempt; refuses (429, Retry-After) when this address has no attempts left. */
+    async begin(username: string, ip: string): Promise<{ attempt: number }> {
+      const results = await Promise.allSettled([byPair.consume(pairKey(username, ip)), byIp.consume(ip)]);
+      const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+      const other = refused.find((r) => !(r instanceof RateLimiterRes));
+      if (other) throw other;
+      if (refused.length) throw locked(Math.max(1, Math.ceil(Math.max(...(refused as RateLimiterRes[]).map((r) => r.msBeforeNext)) / 1000)));
+      return { attempt: (results[0] as PromiseFulfilledResult<RateLimiterRes>).value.consumedPoints };
     },
-    async recordFailure(username: string, ip: string): Promise<void> {
-      const results = await Promise.allSettled([byUser.penalty(username.toLowerCase(), 1), byIp.penalty(ip, 1)]);
-      const failures = results[0].status === 'fulfilled' ? results[0].value.consumedPoints : 1;
-      // Slow each further guess: 200 ms per failure so far, at most 2 s.
-      await new Promise((r) => setTimeout(r, Math.min(2_000, 200 * failures)));
+    /** A failed attempt is answered more slowly as failures from this address mount (200 ms each, at most 2 s). */
+    async failed(attempt: number): Promise<void> {
+      await new Promise((r) => setTimeout(r, Math.min(2_000, 200 * attempt)));
     },
-    async recordSuccess(username: string): Promise<void> {
-      await byUser.delete(username.toLowerCase());
+    /** The account's attempts from this address start again; the address keeps its overall count. */
+    async succeeded(username: string, ip: string): Promise<void> {
+      await Promise.all([byPair.delete(pairKey(username, ip)), byIp.reward(ip, 1)]);
     },
   };
 }
 
 export type LoginThrottle = ReturnType<typeof createLoginThrottle>;
+
+/**
+ * Refused credentials (a presented API key that matches nothing) per client IP:
+ * past the budget the address is refused with 429 before any key is checked.
+ */
+export function createRefusalThrottle(pool: pg.Pool, opts: { perIp: number; windowSeconds: number }) {
+  const byIp = new RateLimiterPostgres({ storeClient: pool, storeType: 'pool', tableName: 'rate_limit', tableCreated: true, keyPrefix: 'refused-key', points: opts.perIp, duration: opts.windowSeconds });
+  return {
+    async assertAllowed(ip: string): Promise<void> {
+      const res = await byIp.get(ip);
+      if (res && res.consumedPoints >= opts.perIp) {
+        const retryAfter = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+        throw new AppError(429, 'TOO_MANY_FAILED_ATTEMPTS', 'Too many refused credentials from this address. Try again later.', undefined, { 'Retry-After': String(retryAfter) }, { retryAfter });
+      }
+    },
+    async refused(ip: string): Promise<void> {
+      await byIp.penalty(ip, 1);
+    },
+  };
+}
+
+export type RefusalThrottle = ReturnType<typeof createRefusalThrottle>;

@@ -1,0 +1,33 @@
+import type { Context } from 'koa';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { appendAudit, auditContextFrom } from '../audit/audit.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { RefusalThrottle } from '../ratelimit/rate-limit.ts';
+import { secretDigest } from './secrets.ts';
+
+/**
+ * Who was turned away: a presented credential that matches nothing is audited
+ * (scheme, client IP, user agent, a fingerprint of what was presented — never the
+ * value) and counted against the client IP, which is refused for a while once it
+ * has been refused too often. Operators see failed attempts, not only successes.
+ */
+export function createRefusals(deps: { orm: MikroORM; throttle: RefusalThrottle; logger: Logger }) {
+  const log = deps.logger.child({ module: 'auth' });
+  return {
+    /** 429 before any check when this address has been refused too often. */
+    assertAllowed: (ctx: Context) => deps.throttle.assertAllowed(ctx.ip),
+
+    async refused(ctx: Context, scheme: string, presented: string, reason: string): Promise<void> {
+      const fingerprint = `sha256:${secretDigest(presented).slice(0, 12)}`;
+      log.warn({ requestId: ctx.state.requestId, scheme, ip: ctx.ip, fingerprint, reason }, 'credential refused');
+      await Promise.all([
+        deps.throttle.refused(ctx.ip),
+        appendAudit(deps.orm.em.fork(), { ...auditContextFrom(ctx), actorType: 'anonymous', actorId: fingerprint }, {
+          action: 'auth.credential.refused', resourceType: 'credential', resourceId: scheme, outcome: 'rejected', after: { reason },
+        }),
+      ]);
+    },
+  };
+}
+
+export type Refusals = ReturnType<typeof createRefusals>;
