@@ -16,15 +16,17 @@ export const alertsQuery = z.object({
   cursor: cursorParam.optional().describe('nextCursor from the previous page'),
 });
 
+// The spec calls these two lists "all clients": the default page is the largest,
+// so a deployment of the spec's size answers in one page (nextCursor says if not).
 export const stuckClientsQuery = z.object({
   severity: z.enum(SEVERITIES).optional(),
   terminal: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  limit: pageLimit(200, 100),
+  limit: pageLimit(200, 200),
   cursor: cursorParam.optional(),
 });
 
 export const clientsQuery = z.object({
-  limit: pageLimit(200, 50),
+  limit: pageLimit(200, 200),
   cursor: cursorParam.optional(),
 });
 

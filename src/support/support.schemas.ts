@@ -4,8 +4,9 @@ export { emptyBody } from '../platform/http/validate.ts';
 
 export const conversationParams = z.object({ id: z.string().min(1).max(200) });
 
+/** Spec 001 lists "all conversations": a large default page, keyset-paged beyond it. */
 export const conversationsQuery = z.object({
-  limit: pageLimit(200, 50),
+  limit: pageLimit(1000, 500),
   cursor: cursorParam.optional(),
 });
 

@@ -6,7 +6,7 @@ import type { AuditContext } from '../platform/audit/audit.ts';
 import { changeAudited } from '../platform/audit/audited-change.ts';
 import { matchesDigest, randomSecret, secretDigest } from '../platform/auth/secrets.ts';
 import { BY_UPDATED_AT, fetchPage, keysetPage, type Cursor } from '../platform/db/keyset.ts';
-import { Client, Conversation, Message } from '../cockpit/entities/index.ts';
+import { Conversation, Message } from '../cockpit/entities/index.ts';
 import { presentConversationDetail, presentConversationRow } from './support.presenter.ts';
 
 export const KILLED_MESSAGE = 'This conversation has been closed and cannot accept new messages';
@@ -60,29 +60,35 @@ export function createSupportService(deps: { orm: MikroORM }) {
       await change(id, who, 'conversation.reactivate', (c) => { c.status = 'active'; });
     },
 
-    /** Customer side: opens a conversation for a tenant and hands back its access token (shown once). */
+    /**
+     * Customer side: opens a conversation for a tenant and hands back its access
+     * token (shown once). A tenant that does not exist gets the same answer (an id
+     * and token that open nothing, and one statement either way), so the public
+     * endpoint never tells whether a tenant exists.
+     */
     async startConversation(body: { tenantId: string; customerName?: string; channel: string }) {
-      const tenant = await em().findOne(Client, body.tenantId, { fields: ['id'] });
-      if (!tenant) throw notFound('Unknown tenant');
       const id = `conv_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
       const token = randomSecret(24);
       await em().execute(
-        `insert into conversation (id, client_id, customer_name, channel, status, customer_token_hash) values (?, ?, ?, ?, 'active', ?)`,
-        [id, body.tenantId, body.customerName ?? null, body.channel, secretDigest(token)],
+        `insert into conversation (id, client_id, customer_name, channel, status, customer_token_hash)
+         select ?, id, ?, ?, 'active', ? from client where id = ?`,
+        [id, body.customerName ?? null, body.channel, secretDigest(token), body.tenantId],
       );
       return { conversationId: id, conversationToken: token, status: 'active' };
     },
 
     /**
-     * A customer's message: refused (403) and not stored while the conversation
-     * is killed. The row lock makes a concurrent kill and send agree.
+     * A customer's message: refused (403, as spec 001 says, with or without a
+     * token) and not stored while the conversation is killed. A conversation that
+     * does not exist answers like a wrong token (401), so ids reveal nothing. The
+     * row lock makes a concurrent kill and send agree.
      */
-    async addCustomerMessage(id: string, token: string, body: { message: string; userId?: string }) {
+    async addCustomerMessage(id: string, token: string | undefined, body: { message: string; userId?: string }) {
       return em().transactional(async (tx) => {
         const conv = await tx.findOne(Conversation, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
-        if (!conv) throw conversationNotFound();
-        if (!conv.customerTokenHash || !matchesDigest(conv.customerTokenHash, token)) throw new AppError(401, 'UNAUTHORIZED', 'Invalid conversation token');
-        if (conv.status === 'killed') throw new AppError(403, 'CONVERSATION_KILLED', KILLED_MESSAGE);
+        if (conv?.status === 'killed') throw new AppError(403, 'CONVERSATION_KILLED', KILLED_MESSAGE);
+        if (!token) throw new AppError(401, 'UNAUTHORIZED', 'Missing X-Conversation-Token header');
+        if (!conv?.customerTokenHash || !matchesDigest(conv.customerTokenHash, token)) throw new AppError(401, 'UNAUTHORIZED', 'Invalid conversation token');
         const messageId = `msg_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
         await tx.execute(
           `insert into message (id, client_id, conversation_id, role, content, user_id) values (?, ?, ?, 'user', ?, ?)`,

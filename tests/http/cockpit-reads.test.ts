@@ -70,7 +70,8 @@ describe('GET /api/admin/alerts', () => {
 
   test.each([
     ['limit=0', 'query.limit'],
-    ['limit=201', 'query.limit'],
+    ['limit=-5', 'query.limit'],
+    ['limit=1.5', 'query.limit'],
     ['limit=abc', 'query.limit'],
     ['severity=URGENT', 'query.severity'],
     ['alertType=FIRE', 'query.alertType'],
@@ -86,6 +87,18 @@ describe('GET /api/admin/alerts', () => {
   test('accepts the limit bounds 1 and 200', async () => {
     expect((await t.api.get('/api/admin/alerts?limit=1')).body.data.alerts).toHaveLength(1);
     expect((await t.api.get('/api/admin/alerts?limit=200')).body.data.alerts).toHaveLength(65);
+  });
+
+  test('caps a limit above 200 at 200 instead of refusing it (spec: max 200)', async () => {
+    const many = Array.from({ length: 140 }, (_, i) => [`cap-${i}`, `k-cap-${i}`]);
+    for (const [id, key] of many) {
+      await t.sql(`insert into alert_log (id, alert_type, alert_key, severity, resource_id, channel, resolved_at) values (?, 'POOL_EMPTY', ?, 'LOW', 'cap-pool', 'ops_log', now())`, [id, key]);
+    }
+    const res = await t.api.get('/api/admin/alerts?limit=500');
+    expect(res.status).toBe(200);
+    expect(res.body.data.showing).toBe(200);
+    expect(res.body.data.nextCursor).toEqual(expect.any(String));
+    await t.sql(`delete from alert_log where resource_id = 'cap-pool'`);
   });
 });
 

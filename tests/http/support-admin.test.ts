@@ -226,6 +226,30 @@ describe('kill, reactivate and the customer channel', () => {
     expect((await t.sql(`select count(*)::int as n from message where conversation_id = ?`, [id]))[0].n).toBe(0);
   });
 
+  test('a killed conversation answers 403 even to a message sent without a token (spec 001)', async () => {
+    const { tenant } = await seedConversations(t, 0, 0);
+    const { conversationId: id } = await startConversation(tenant);
+    await api.post(`/admin/api/conversations/${id}/kill`);
+    const res = await t.anonymous.post(`/api/support/conversations/${id}/messages`).send({ message: 'hello?' });
+    expect(res.status).toBe(403);
+    expect(res.body).toEqual({ error: 'This conversation has been closed and cannot accept new messages' });
+  });
+
+  test('an unknown tenant gets the same answer as a known one, and nothing is stored', async () => {
+    const { tenant } = await seedConversations(t, 0, 0);
+    const known = await t.anonymous.post('/api/support/conversations').send({ tenantId: tenant, channel: 'web' });
+    const unknown = await t.anonymous.post('/api/support/conversations').send({ tenantId: 'no-such-tenant-xyz', channel: 'web' });
+    expect(unknown.status).toBe(known.status);
+    expect(Object.keys(unknown.body).sort()).toEqual(Object.keys(known.body).sort());
+    expect(unknown.body.conversationId).toMatch(/^conv_[0-9a-f]{20}$/);
+    expect(unknown.body.conversationToken).toHaveLength(known.body.conversationToken.length);
+    expect(await t.sql(`select id from conversation where id = ?`, [unknown.body.conversationId])).toEqual([]);
+    // Its token opens nothing, answered exactly like a wrong token for a real conversation.
+    const viaUnknown = await send(unknown.body.conversationId, unknown.body.conversationToken, 'hi');
+    const wrongToken = await send(known.body.conversationId, 'wrong-token', 'hi');
+    expect([viaUnknown.status, viaUnknown.body]).toEqual([wrongToken.status, wrongToken.body]);
+  });
+
   test('a cross-site form post cannot kill a conversation', async () => {
     const { ids } = await seedConversations(t, 1, 0);
     const fromEvil = await api.post(`/admin/api/conversations/${ids[0]}/kill`).set('Origin', 'https://evil.example').type('form').send('x=1');

@@ -4,7 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig } from '../../src/platform/config.ts';
 import { openOrm } from '../../src/platform/db/orm.ts';
 import { connectTemporal, type TemporalHandle } from '../../src/platform/temporal/client.ts';
-import { createLogger } from '../../src/platform/observability/logger.ts';
+import { createLogger, type Logger } from '../../src/platform/observability/logger.ts';
 import { buildApi } from '../../src/api.ts';
 import { openRateLimiter } from '../../src/platform/ratelimit/rate-limit.ts';
 import { CONTROL_KEYS, testEnv } from './env.ts';
@@ -27,7 +27,7 @@ export interface TestContext {
 }
 
 /** The real API (real ORM, real Temporal client) over this jest worker's database. */
-export async function createTestContext(opts: { taskQueue?: string; env?: Record<string, string> } = {}): Promise<TestContext> {
+export async function createTestContext(opts: { taskQueue?: string; env?: Record<string, string>; logger?: Logger } = {}): Promise<TestContext> {
   const env = testEnv();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -49,7 +49,7 @@ export async function createTestContext(opts: { taskQueue?: string; env?: Record
   const orm = await openOrm(env.databaseUrl, 5);
   const temporal = await connectTemporal({ address: env.temporalAddress, namespace: 'default', taskQueue: config.temporal.taskQueue });
   const limiter = openRateLimiter(env.databaseUrl, config.auth.limits);
-  const app = buildApi({ config, orm, temporal, logger: createLogger(process.env.OPS_TEST_LOG_LEVEL ?? 'silent'), limits: limiter });
+  const app = buildApi({ config, orm, temporal, logger: opts.logger ?? createLogger(process.env.OPS_TEST_LOG_LEVEL ?? 'silent'), limits: limiter });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const agent = request(server);
@@ -69,7 +69,7 @@ export async function createTestContext(opts: { taskQueue?: string; env?: Record
     sql: async (query, params = []) => (await orm.em.getConnection().execute(query, params as unknown[])) as any[],
     close: async () => {
       await new Promise((r) => server.close(r));
-      await temporal.close();
+      await temporal.close().catch(() => {}); // a test may have closed it on purpose
       await limiter.close();
       await orm.close();
     },

@@ -24,9 +24,15 @@ export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify([c.at.toISOString(), c.id])).toString('base64url');
 }
 
-/** zod field for a `limit` query parameter: an integer from 1 to `max`, `dflt` when absent. */
+/**
+ * zod field for a `limit` query parameter: a positive integer, `dflt` when absent.
+ * Above `max` it is capped at `max` (spec 000: "max: 200"), not refused: asking for
+ * more than a page holds is not an error, the answer just says what it shows.
+ */
 export const pageLimit = (max: number, dflt: number) =>
-  z.coerce.number({ error: `must be an integer between 1 and ${max}` }).int(`must be an integer between 1 and ${max}`).min(1, `must be between 1 and ${max}`).max(max, `must be between 1 and ${max}`).default(dflt);
+  z.coerce.number({ error: 'must be a positive integer' }).int('must be a positive integer').min(1, 'must be a positive integer')
+    .max(Number.MAX_SAFE_INTEGER, 'must be a positive integer').default(dflt).transform((n) => Math.min(n, max))
+    .describe(`page size, 1 to ${max} (larger values are capped at ${max}); default ${dflt}`);
 
 /** zod field for a `cursor` query parameter; a malformed cursor is a 400 on that field. */
 export const cursorParam = z

@@ -51,15 +51,19 @@ function errorMiddleware(deps: AppDeps): Middleware {
 }
 
 function toAppError(raw: unknown, ctx: Context, logger: Logger): AppError {
-  if (raw instanceof AppError) return raw;
+  if (raw instanceof AppError) {
+    // A typed 5xx answers in general terms; what really happened is logged here.
+    if (raw.status >= 500) logger.error({ err: raw.cause ?? raw, code: raw.code, requestId: ctx.state.requestId, path: decodedPath(ctx.path) }, 'request failed');
+    return raw;
+  }
   const e = raw as { status?: number; type?: string; message?: string; expose?: boolean };
   if (e?.status === 413) return new AppError(413, 'PAYLOAD_TOO_LARGE', 'Request body is too large');
   if (e?.status === 415) return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
   // Only the body parser throws plain 400s here (our own errors are AppErrors).
   if (e?.status === 400) return new AppError(400, 'INVALID_JSON', 'Request body is not valid JSON');
   if (e?.status === 405 || e?.status === 501) return new AppError(405, 'METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}`);
-  logger.error({ err: raw, requestId: ctx.state.requestId, path: ctx.path }, 'unhandled error');
-  return new AppError(500, 'INTERNAL_ERROR', 'Internal error; see server logs with the request id');
+  logger.error({ err: raw, requestId: ctx.state.requestId, path: decodedPath(ctx.path) }, 'unhandled error');
+  return new AppError(500, 'INTERNAL_ERROR', `Internal error; see the server logs for request ${ctx.state.requestId}`);
 }
 
 function observe(deps: AppDeps): Middleware {
@@ -76,9 +80,18 @@ function observe(deps: AppDeps): Middleware {
     } finally {
       const route = (ctx as Context & { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
       end({ method: ctx.method, route: String(route), status: String(ctx.status) });
-      deps.logger.info({ requestId, method: ctx.method, path: ctx.path, status: ctx.status, workflowId: ctx.state.workflowId }, 'request');
+      // The path is logged decoded, so the logger's scrubbing sees a phone number or email in it.
+      deps.logger.info({ requestId, method: ctx.method, route, path: decodedPath(ctx.path), status: ctx.status, workflowId: ctx.state.workflowId }, 'request');
     }
   };
+}
+
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 function platformRoutes(deps: AppDeps): Router {
@@ -87,9 +100,14 @@ function platformRoutes(deps: AppDeps): Router {
     ctx.body = { status: 'ok' };
   });
   router.get('/readyz', async (ctx) => {
+    // What failed is logged with the request id; the answer says only that it is down.
+    const probe = (name: string, check: () => Promise<unknown>) => check().then(() => 'ok', (err: Error) => {
+      deps.logger.warn({ err, requestId: ctx.state.requestId, dependency: name }, 'readiness check failed');
+      return 'down';
+    });
     const checks = await Promise.all([
-      deps.orm.em.getConnection().execute('select 1').then(() => 'ok', (e: Error) => `down: ${e.message}`),
-      deps.temporal.connection.healthService.check({}).then(() => 'ok', (e: Error) => `down: ${e.message}`),
+      probe('database', () => deps.orm.em.getConnection().execute('select 1')),
+      probe('temporal', () => deps.temporal.connection.healthService.check({})),
     ]);
     const [database, temporal] = checks;
     const ready = checks.every((c) => c === 'ok');

@@ -39,7 +39,10 @@ export async function startOrAttach<W extends Workflow>(client: Client, req: Sta
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return client.workflow.getHandle<W>(req.workflowId);
     // Nothing was started: say so clearly, the caller can retry with the same key safely.
-    throw new AppError(503, 'WORKFLOW_ENGINE_UNAVAILABLE', `Could not start ${req.workflowId}: ${(err as Error).message}. Retry; the same request never runs twice.`);
+    // The engine's own message goes to the logs (as the cause), not to the caller.
+    const unavailable = new AppError(503, 'WORKFLOW_ENGINE_UNAVAILABLE', `Could not start ${req.workflowId}: the workflow engine is unreachable. Retry; the same request never runs twice.`);
+    unavailable.cause = err;
+    throw unavailable;
   }
 }
 
