@@ -18,7 +18,8 @@ export const SUPPORT_PREFIX = '/admin';
 export const CUSTOMER_PREFIX = '/api/support';
 
 const anyone = { middleware: ((_ctx, next) => next()) as Middleware, scheme: '' };
-const wantsHtml = (ctx: Context) => ctx.is('urlencoded') === 'urlencoded' || (ctx.accepts('html', 'json') === 'html');
+/** A page unless the caller asks for JSON (Accept), whatever the body's format: a script posting a form gets JSON too. */
+const wantsHtml = (ctx: Context) => ctx.accepts('html', 'json') === 'html';
 const page = (html: string, status = 200) => ({ status, body: html, headers: PAGE_HEADERS });
 const done = (message: string) => ({ body: { success: true, message } });
 

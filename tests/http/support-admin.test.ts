@@ -43,6 +43,15 @@ describe('login and sessions', () => {
     expect(setCookie).not.toContain(rows[0].token_hash);
   });
 
+  test('a form login asking for JSON gets JSON, not a redirect', async () => {
+    const creds = await createOperator(t);
+    const res = await t.anonymous.post('/admin/login').set('Accept', 'application/json').type('form').send(creds);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ success: true, data: { username: creds.username, expiresAt: expect.any(String) } });
+    const bad = await t.anonymous.post('/admin/login').set('Accept', 'application/json').type('form').send({ ...creds, password: 'no' });
+    expect([bad.status, bad.body]).toEqual([401, { success: false, error: 'Invalid username or password' }]);
+  });
+
   test('the cookie is Secure when the request came over https', async () => {
     const behindTls = await createTestContext({ env: { TRUST_PROXY: 'true' } });
     try {
