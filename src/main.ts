@@ -2,13 +2,13 @@ import { requireDatabaseUrl, temporalAddress } from './platform/config.ts';
 import { openProcessBase, runMain } from './platform/process.ts';
 import { connectTemporal } from './platform/temporal/client.ts';
 import { openRateLimiter } from './platform/ratelimit/rate-limit.ts';
-import { upsertOperatorKey } from './platform/auth/api-keys.ts';
+import { ensureEnvOperatorKey } from './platform/auth/api-keys.ts';
 import { buildApi } from './api.ts';
 
 /** The API process: migrate, connect, listen; SIGTERM drains and exits. */
 export async function main(): Promise<void> {
   const { config, logger, orm } = await openProcessBase('ops-api');
-  if (config.auth.adminApiKey) await upsertOperatorKey(orm.em.fork(), 'env-admin', config.auth.adminApiKey, 'admin');
+  if (config.auth.adminApiKey) await ensureEnvOperatorKey(orm.em.fork(), config.auth.adminApiKey);
   const temporal = await connectTemporal({ address: temporalAddress(config), namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue });
   const limiter = openRateLimiter(requireDatabaseUrl(config), config.auth.limits);
   const app = buildApi({ config, orm, temporal, logger, limits: limiter });

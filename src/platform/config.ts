@@ -43,6 +43,8 @@ const EnvSchema = z.object({
 
   /** Optional operator API key seeded at start (dev and tests); never has a default. */
   OPS_ADMIN_API_KEY: secret.optional(),
+  /** The `admin` operator's password, set by ./ops start when given; never has a default. */
+  OPS_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(1000).optional(),
 
   /** Control plane keys (spec 004); each unset key simply does not exist. */
   OPS_KEY_ADMIN: secret.optional(),
@@ -109,6 +111,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     },
     auth: {
       adminApiKey: env.OPS_ADMIN_API_KEY,
+      adminPassword: env.OPS_ADMIN_PASSWORD,
       sessionTtlMs: parseDuration(env.SESSION_TTL),
       sessionIdleMs: parseDuration(env.SESSION_IDLE_TIMEOUT),
       limits: { loginPerAccountAndIp: env.LOGIN_ATTEMPTS, loginPerIp: env.LOGIN_ATTEMPTS_PER_IP, refusedPerIp: env.REFUSED_CREDENTIALS_PER_IP },

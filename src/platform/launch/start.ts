@@ -2,10 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { loadConfig, ConfigError } from '../config.ts';
 import { migrate, openOrm } from '../db/orm.ts';
-import { generateApiKey, upsertOperatorKey } from '../auth/api-keys.ts';
 import { seedCockpitDemo } from '../../cockpit/demo-seed.ts';
-import { upsertOperatorAccount } from '../auth/operator-accounts.ts';
-import { generatePassword } from '../auth/passwords.ts';
+import { migrationsList } from '../db/migrations/index.ts';
+import { demoControlKey, prepareCredentials } from './first-start.ts';
 import { startEmbeddedPostgres, type EmbeddedPg } from './embedded-postgres.ts';
 import { startTemporalDevServer, type DevServer } from './temporal-dev-server.ts';
 import { ensureDatabase } from './ephemeral-services.ts';
@@ -23,7 +22,7 @@ const pidFileOf = (dataDir: string, script: string) => join(resolve(dataDir), `$
  * DATABASE_URL / TEMPORAL_ADDRESS point elsewhere, migrations, demo data, then
  * one API and one worker process. Ctrl-C stops everything it started.
  */
-async function start(): Promise<void> {
+async function start(flags: { demo: boolean }): Promise<void> {
   const config = loadConfig();
   const stoppers: (() => Promise<void>)[] = [];
   const children: ChildProcess[] = [];
@@ -36,12 +35,8 @@ async function start(): Promise<void> {
     for (const s of stoppers.reverse()) await s().catch((e) => log(`stop failed: ${String(e)}`));
     process.exit(code);
   };
-  // embedded-postgres installs exit hooks at import that stop PostgreSQL and exit
-  // at once, orphaning the API, worker and Temporal; the launcher owns shutdown instead.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.removeAllListeners(signal);
-    process.on(signal, () => void stopAll(0));
-  }
+  // The launcher owns shutdown: every signal stops what it started, in reverse order.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopAll(0));
 
   try {
     // An earlier launcher killed outright (kill -9, a closed terminal) leaves its API and worker running.
@@ -68,11 +63,11 @@ async function start(): Promise<void> {
     const orm = await openOrm(databaseUrl);
     const applied = await migrate(orm, databaseUrl);
     if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
-    await seedCockpitDemo(orm.em.fork());
-    const operatorKey = config.auth.adminApiKey ?? generateApiKey();
-    if (!config.auth.adminApiKey) await upsertOperatorKey(orm.em.fork(), 'demo-operator', operatorKey, 'admin');
-    const supportPassword = generatePassword();
-    await upsertOperatorAccount(orm.em.fork(), 'admin', supportPassword);
+    // A database whose very first migration ran just now is fresh: it gets the demo.
+    const fresh = applied.includes(migrationsList[0].name);
+    const credentials = await prepareCredentials(orm.em.fork(), {
+      demo: fresh || flags.demo, adminPassword: config.auth.adminPassword, adminApiKey: config.auth.adminApiKey, seedDemo: seedCockpitDemo,
+    });
     await orm.close();
 
     // Without real Stripe/Twilio credentials the demo talks to local mocks of their APIs.
@@ -91,7 +86,7 @@ async function start(): Promise<void> {
       Object.assign(demoEnv, { TWILIO_API_BASE: twilio.url, TWILIO_ACCOUNT_SID: MOCK_CREDENTIALS.TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN: MOCK_CREDENTIALS.TWILIO_AUTH_TOKEN });
       notes.push(`  Twilio:           mock of Twilio's API spec at ${twilio.url} (set TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN for the real API)`);
     }
-    const controlKey = config.control.keys.admin ?? generateApiKey();
+    const controlKey = config.control.keys.admin ?? demoControlKey(config.dataDir);
     const env = { ...process.env, ...demoEnv, OPS_KEY_ADMIN: controlKey, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress };
     for (const script of PROCESSES) {
       const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -109,10 +104,10 @@ async function start(): Promise<void> {
     console.log([
       '',
       'Ops Platform is running.',
-      `  API:              ${api}   (try: curl -H "Authorization: Bearer ${operatorKey}" ${api}/api/admin/clients)`,
+      `  API:              ${api}   (try: curl -H "Authorization: Bearer <operator key>" ${api}/api/admin/clients)`,
       `  Temporal Web UI:  ${uiUrl ?? `(external cluster at ${temporalAddress})`}`,
-      `  Operator API key: ${operatorKey}   (cockpit: Authorization: Bearer <key>)`,
-      `  Support admin:    ${api}/admin   (username admin, password ${supportPassword})`,
+      `  Support admin UI: ${api}/admin`,
+      ...credentials,
       `  Control plane key: ${controlKey}   (POST ${api}/api/internal/ops/execute with x-book8-internal-secret)`,
       ...notes,
       `  OpenAPI:          ${api}/openapi.json   Metrics: ${api}/metrics`,
@@ -125,4 +120,15 @@ async function start(): Promise<void> {
   }
 }
 
-void start();
+const args = process.argv.slice(2);
+const unknown = args.filter((a) => a !== '--demo');
+if (unknown.length) {
+  log(`unknown option ${unknown.join(' ')}; usage: ./ops start [--demo]`);
+  process.exit(2);
+}
+// Whatever goes wrong is one line saying what, never a stack trace.
+process.on('unhandledRejection', (err) => {
+  log(`start failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
+void start({ demo: args.includes('--demo') || process.env.OPS_DEMO === '1' });

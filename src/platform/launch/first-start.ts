@@ -1,0 +1,62 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { generateApiKey, upsertOperatorKey } from '../auth/api-keys.ts';
+import { upsertOperatorAccount } from '../auth/operator-accounts.ts';
+import { generatePassword } from '../auth/passwords.ts';
+
+/**
+ * What `./ops start` does to a database's credentials and demo data. On a fresh
+ * database (or when asked with `--demo` / OPS_DEMO=1) it seeds the demo data,
+ * mints a demo operator key and gives the `admin` operator a new password. On an
+ * existing database it leaves all of that alone: a restart never resets a
+ * password, re-mints a key, brings back deleted demo rows or un-revokes a key.
+ * OPS_ADMIN_PASSWORD, when set, is always the `admin` operator's password.
+ */
+export async function prepareCredentials(em: EntityManager, opts: {
+  demo: boolean;
+  adminPassword?: string;
+  adminApiKey?: string;
+  seedDemo: (em: EntityManager) => Promise<void>;
+}): Promise<string[]> {
+  const summary: string[] = [];
+  if (opts.demo) {
+    await opts.seedDemo(em);
+    summary.push('  Demo data:        seeded');
+  } else {
+    summary.push('  Demo data:        left as it is (existing database; ./ops start --demo seeds it again)');
+  }
+  if (opts.adminApiKey) {
+    summary.push('  Operator API key: OPS_ADMIN_API_KEY (from the environment)');
+  } else if (opts.demo) {
+    const key = generateApiKey();
+    await upsertOperatorKey(em, 'demo-operator', key, 'admin');
+    summary.push(`  Operator API key: ${key}   (new; cockpit: Authorization: Bearer <key>)`);
+  } else {
+    summary.push('  Operator API key: unchanged (shown at the first start; ./ops start --demo mints a new one)');
+  }
+  const password = opts.adminPassword ?? (opts.demo ? generatePassword() : null);
+  if (password) {
+    await upsertOperatorAccount(em, 'admin', password);
+    summary.push(opts.adminPassword
+      ? '  Support admin:    username admin, password from OPS_ADMIN_PASSWORD'
+      : `  Support admin:    username admin, password ${password}   (new)`);
+  } else {
+    summary.push('  Support admin:    username admin, password unchanged (set OPS_ADMIN_PASSWORD, or ./ops start --demo for a new one)');
+  }
+  return summary;
+}
+
+/**
+ * A control plane key generated for the demo is kept in the data directory (mode
+ * 0600), so every start answers with the same key and automation keeps working.
+ */
+export function demoControlKey(dataDir: string): string {
+  const file = join(resolve(dataDir), 'generated-control-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = generateApiKey();
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return key;
+}
