@@ -30,7 +30,8 @@ export function createOrmOptions(databaseUrl: string, poolMax = 10): Options {
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     pool: { min: 0, max: poolMax },
     debug: false,
-    // Entities are checked against committed migrations by tests, not at every boot.
+    // Entities are checked against the committed migrations by a test, not at every boot:
+    // tests/platform/schema-agreement.test.ts (columns, types, nullability).
     discovery: { warnWhenNoEntities: true },
   });
 }
