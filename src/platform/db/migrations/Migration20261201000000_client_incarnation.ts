@@ -26,10 +26,18 @@ export class Migration20261201000000_client_incarnation extends Migration {
       );
       create index client_deletion_client_idx on client_deletion (client_id, deleted_at desc);
 
+      -- One guard for every append-only table (the audit log's own guard is folded into it).
       create function refuse_change_of_record() returns trigger language plpgsql as $$
       begin
         raise exception '% is append-only: % refused', tg_table_name, tg_op using errcode = 'insufficient_privilege';
       end $$;
+      drop trigger audit_event_no_update_delete on audit_event;
+      drop trigger audit_event_no_truncate on audit_event;
+      drop function audit_event_is_append_only();
+      create trigger audit_event_no_update_delete before update or delete on audit_event
+        for each row execute function refuse_change_of_record();
+      create trigger audit_event_no_truncate before truncate on audit_event
+        for each statement execute function refuse_change_of_record();
       create trigger client_deletion_no_update_delete before update or delete on client_deletion
         for each row execute function refuse_change_of_record();
       create trigger client_deletion_no_truncate before truncate on client_deletion
