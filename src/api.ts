@@ -56,7 +56,10 @@ export function buildApi(deps: ApiDeps): Koa {
     logger: deps.logger,
   });
   const keys = controlKeysFrom(deps.config.control.keys);
-  const sessions = createSessionStore(() => deps.orm.em as EntityManager, { ttlMs: deps.config.auth.sessionTtlMs, idleMs: deps.config.auth.sessionIdleMs });
+  const sessions = createSessionStore(() => deps.orm.em as EntityManager, {
+    ttlMs: deps.config.auth.sessionTtlMs,
+    idleMs: deps.config.auth.sessionIdleMs,
+  });
   const refusals = createRefusals({ orm: deps.orm, throttle: deps.limits.refusalThrottle, logger: deps.logger });
   const support = createSupportService({ orm: deps.orm });
   return createApp({

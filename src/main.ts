@@ -9,7 +9,11 @@ import { buildApi } from './api.ts';
 export async function main(): Promise<void> {
   const { config, logger, orm } = await openProcessBase('ops-api');
   if (config.auth.adminApiKey) await ensureEnvOperatorKey(orm.em.fork(), config.auth.adminApiKey);
-  const temporal = await connectTemporal({ address: temporalAddress(config), namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue });
+  const temporal = await connectTemporal({
+    address: temporalAddress(config),
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+  });
   const limiter = openRateLimiter(requireDatabaseUrl(config), config.auth.limits);
   const app = buildApi({ config, orm, temporal, logger, limits: limiter });
   const server = app.listen(config.http.port, config.http.host, () => {

@@ -4,7 +4,17 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../../src/platform/observability/logger.ts';
 import { recordAudit } from '../../src/platform/audit/audit.ts';
 import {
-  AlertLog, Booking, Client, ClientDeletion, ClientUser, Conversation, Customer, Lead, Message, OnboardingState, PhoneNumber,
+  AlertLog,
+  Booking,
+  Client,
+  ClientDeletion,
+  ClientUser,
+  Conversation,
+  Customer,
+  Lead,
+  Message,
+  OnboardingState,
+  PhoneNumber,
 } from '../../src/cockpit/entities/index.ts';
 import { deletionViolations, type DeletionLog } from '../../src/cockpit/deletion-rules.ts';
 import { DELETE_FAILURES, type DeleteClientRequest } from '../../src/cockpit/client-delete.contract.ts';
@@ -15,9 +25,12 @@ export interface DeleteClientInput extends DeleteClientRequest {
   workflowId: string;
 }
 
-const notFound = (id: string) => ApplicationFailure.nonRetryable('Client not found', DELETE_FAILURES.notFound, { clientId: id });
+const notFound = (id: string) =>
+  ApplicationFailure.nonRetryable('Client not found', DELETE_FAILURES.notFound, { clientId: id });
 const rejected = (violations: string[]) =>
-  ApplicationFailure.nonRetryable('Cannot delete client. Safety checks failed.', DELETE_FAILURES.safety, { violations });
+  ApplicationFailure.nonRetryable('Cannot delete client. Safety checks failed.', DELETE_FAILURES.safety, {
+    violations,
+  });
 
 /** A deletion that committed but whose completion was never reported is found again here. */
 async function committedDeletion(em: EntityManager, workflowId: string): Promise<DeletionLog | null> {
@@ -26,7 +39,8 @@ async function committedDeletion(em: EntityManager, workflowId: string): Promise
 }
 
 /** The row this run acts on: the client with this id *and* this incarnation, or nothing. */
-const sameIncarnation = (client: Client | null, input: DeleteClientInput) => (client && client.incarnation === input.incarnation ? client : null);
+const sameIncarnation = (client: Client | null, input: DeleteClientInput) =>
+  client && client.incarnation === input.incarnation ? client : null;
 
 export function createDeleteClientActivities(deps: { orm: MikroORM; logger: Logger }) {
   const log = deps.logger.child({ module: 'cockpit', op: 'client-delete' });
@@ -42,10 +56,18 @@ export function createDeleteClientActivities(deps: { orm: MikroORM; logger: Logg
       }
       const violations = deletionViolations(client, input.confirmBusinessName);
       if (violations.length) {
-        log.warn({ clientId: client.id, violations, workflowId: input.workflowId }, 'delete rejected: safety checks failed');
+        log.warn(
+          { clientId: client.id, violations, workflowId: input.workflowId },
+          'delete rejected: safety checks failed',
+        );
         recordAudit(em, input.audit, {
-          action: 'client.delete', resourceType: 'client', resourceId: client.id, outcome: 'rejected',
-          before: presentClient(client), after: { violations }, workflowId: input.workflowId,
+          action: 'client.delete',
+          resourceType: 'client',
+          resourceId: client.id,
+          outcome: 'rejected',
+          before: presentClient(client),
+          after: { violations },
+          workflowId: input.workflowId,
         });
         await em.flush();
         throw rejected(violations);
@@ -79,7 +101,8 @@ export function createDeleteClientActivities(deps: { orm: MikroORM; logger: Logg
             { status: 'AVAILABLE', assignedClientId: null },
           );
           const twilioNumberReleased = client.twilioNumber && releasedFromPool > 0 ? client.twilioNumber : null;
-          if (client.twilioNumber && !twilioNumberReleased) log.warn({ clientId: id }, 'client number not found in pool; continuing');
+          if (client.twilioNumber && !twilioNumberReleased)
+            log.warn({ clientId: id }, 'client number not found in pool; continuing');
 
           const recordsDeleted = {
             onboardingStates: await tx.nativeDelete(OnboardingState, { clientId: id }),
@@ -103,13 +126,24 @@ export function createDeleteClientActivities(deps: { orm: MikroORM; logger: Logg
             recordsDeleted,
           };
           await tx.insert(ClientDeletion, {
-            clientId: id, incarnation: input.incarnation, businessName: client.businessName, deletedAt,
-            actorType: input.audit.actorType, actorId: input.audit.actorId, requestId: input.audit.requestId,
-            workflowId: input.workflowId, deletionLog,
+            clientId: id,
+            incarnation: input.incarnation,
+            businessName: client.businessName,
+            deletedAt,
+            actorType: input.audit.actorType,
+            actorId: input.audit.actorId,
+            requestId: input.audit.requestId,
+            workflowId: input.workflowId,
+            deletionLog,
           } as never);
           recordAudit(tx, input.audit, {
-            action: 'client.delete', resourceType: 'client', resourceId: id, outcome: 'success',
-            before, after: deletionLog, workflowId: input.workflowId,
+            action: 'client.delete',
+            resourceType: 'client',
+            resourceId: id,
+            outcome: 'success',
+            before,
+            after: deletionLog,
+            workflowId: input.workflowId,
           });
           log.warn({ clientId: id, recordsDeleted, workflowId: input.workflowId }, 'client deleted');
           return deletionLog;

@@ -55,7 +55,8 @@ export function createDetectAlertsActivities(deps: { orm: MikroORM; logger: Logg
         await em.transactional(async (tx) => {
           // Re-checks the flags under the update so a mute that lands meanwhile wins.
           const marked = (await tx.execute(
-            `update onboarding_state s set stuck_detected_at = now(), stuck_severity = ?, is_terminal = ?, updated_at = now()
+            `update onboarding_state s set stuck_detected_at = now(), stuck_severity = ?, is_terminal = ?,
+              updated_at = now()
                from client c
               where s.id = ? and c.id = s.client_id and s.stuck_detected_at is null and c.ops_alerts_muted = false
              returning s.id`,
@@ -67,7 +68,12 @@ export function createDetectAlertsActivities(deps: { orm: MikroORM; logger: Logg
             alertKey: `stuck_${s.current_step}_${s.client_id}`,
             severity,
             resourceId: s.client_id,
-            metadata: { businessName: s.business_name, step: s.current_step, minutesSinceProgress: Math.floor(stalledMs / 60_000), terminal },
+            metadata: {
+              businessName: s.business_name,
+              step: s.current_step,
+              minutesSinceProgress: Math.floor(stalledMs / 60_000),
+              terminal,
+            },
           });
           if (created) raised++;
         });
@@ -112,7 +118,8 @@ export function createDetectAlertsActivities(deps: { orm: MikroORM; logger: Logg
       )) as { available: number }[];
       if (available > 0) {
         await em.execute(
-          `update alert_log set resolved_at = now() where alert_type = 'POOL_EMPTY' and resource_id = ? and resolved_at is null`,
+          `update alert_log set resolved_at = now() where alert_type = 'POOL_EMPTY' and resource_id = ? and
+            resolved_at is null`,
           [POOL_RESOURCE_ID],
         );
         return 0;

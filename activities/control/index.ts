@@ -10,8 +10,18 @@ export function createControlActivities(deps: { orm: MikroORM; config: Config })
   const { stripe, twilio } = deps.config;
   return {
     ...createTenantActivities(deps),
-    ...createBillingActivities({ stripe: createStripeClient(stripe), secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret, priceIds: stripe.priceIds }),
-    ...createVoiceActivities({ orm: deps.orm, twilio: createTwilioClient(twilio), accountSid: twilio.accountSid, voiceWebhookUrl: twilio.voiceWebhookUrl }),
+    ...createBillingActivities({
+      stripe: createStripeClient(stripe),
+      secretKey: stripe.secretKey,
+      webhookSecret: stripe.webhookSecret,
+      priceIds: stripe.priceIds,
+    }),
+    ...createVoiceActivities({
+      orm: deps.orm,
+      twilio: createTwilioClient(twilio),
+      accountSid: twilio.accountSid,
+      voiceWebhookUrl: twilio.voiceWebhookUrl,
+    }),
   };
 }
 

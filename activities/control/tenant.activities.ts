@@ -33,8 +33,12 @@ export function createTenantActivities(deps: { orm: MikroORM }) {
         const client = await tx.findOneOrFail(Client, args.businessId);
         if (inserted.length) {
           recordAudit(tx, who, {
-            action: 'tenant.create', resourceType: 'client', resourceId: client.id, outcome: 'success',
-            after: { businessId: client.id, businessName: client.businessName }, workflowId,
+            action: 'tenant.create',
+            resourceType: 'client',
+            resourceId: client.id,
+            outcome: 'success',
+            after: { businessId: client.id, businessName: client.businessName },
+            workflowId,
           });
         }
         return {
@@ -53,23 +57,55 @@ export function createTenantActivities(deps: { orm: MikroORM }) {
       const started = Date.now();
       const em = deps.orm.em.fork();
       const client = await em.findOne(Client, args.businessId);
-      const onboarding = client ? await em.findOne(OnboardingState, { clientId: client.id }, { orderBy: { createdAt: 'desc' } }) : null;
+      const onboarding = client
+        ? await em.findOne(OnboardingState, { clientId: client.id }, { orderBy: { createdAt: 'desc' } })
+        : null;
       if (!client) {
         return {
-          ok: false, businessId: args.businessId, exists: false, score: 0, status: 'failed', details: 'Tenant not found',
-          subscription: { active: false, status: 'inactive' }, calendar: { connected: false, provider: null }, scheduling: { configured: false },
-          phone: { assigned: false, number: null }, onboarding: { complete: false, currentStep: null },
-          recommendations: [{ priority: 'high', item: 'tenant', message: 'Create the tenant first (tenant.ensure or tenant.bootstrap)' }],
+          ok: false,
+          businessId: args.businessId,
+          exists: false,
+          score: 0,
+          status: 'failed',
+          details: 'Tenant not found',
+          subscription: { active: false, status: 'inactive' },
+          calendar: { connected: false, provider: null },
+          scheduling: { configured: false },
+          phone: { assigned: false, number: null },
+          onboarding: { complete: false, currentStep: null },
+          recommendations: [
+            {
+              priority: 'high',
+              item: 'tenant',
+              message: 'Create the tenant first (tenant.ensure or tenant.bootstrap)',
+            },
+          ],
           durationMs: Date.now() - started,
         };
       }
       const items = provisioningItems(client);
       const score = Object.values(items).filter(Boolean).length * 20;
       const recommendations: Recommendation[] = [];
-      if (!items.subscription) recommendations.push({ priority: 'high', item: 'subscription', message: 'Activate subscription to unlock all features' });
-      if (!items.phone) recommendations.push({ priority: 'high', item: 'phone', message: 'Assign a phone number from the pool' });
-      if (!items.calendar) recommendations.push({ priority: 'medium', item: 'calendar', message: 'Connect Google Calendar for availability sync' });
-      if (!items.scheduling) recommendations.push({ priority: 'medium', item: 'scheduling', message: 'Configure business hours and booking rules' });
+      if (!items.subscription)
+        recommendations.push({
+          priority: 'high',
+          item: 'subscription',
+          message: 'Activate subscription to unlock all features',
+        });
+      if (!items.phone)
+        recommendations.push({ priority: 'high', item: 'phone', message: 'Assign a phone number from the pool' });
+      if (!items.calendar)
+        recommendations.push({
+          priority: 'medium',
+          item: 'calendar',
+          message: 'Connect Google Calendar for availability sync',
+        });
+      if (!items.scheduling)
+        recommendations.push({
+          priority: 'medium',
+          item: 'scheduling',
+          message: 'Configure business hours and booking rules',
+        });
       return {
         ok: true,
         businessId: client.id,
@@ -88,10 +124,19 @@ export function createTenantActivities(deps: { orm: MikroORM }) {
     },
 
     /** Dry run: what the tool would do, from reads only. Nothing is written or called. */
-    async planTool(tool: string, args: Record<string, unknown>): Promise<{ dryRun: true; summary: string; plan: string[] }> {
+    async planTool(
+      tool: string,
+      args: Record<string, unknown>,
+    ): Promise<{ dryRun: true; summary: string; plan: string[] }> {
       const businessId = typeof args.businessId === 'string' ? args.businessId : undefined;
-      const exists = businessId ? Boolean(await deps.orm.em.fork().findOne(Client, businessId, { fields: ['id'] })) : false;
-      const tenantStep = businessId ? (exists ? `tenant ${businessId} exists; it would be left unchanged` : `tenant ${businessId} does not exist; it would be created`) : '';
+      const exists = businessId
+        ? Boolean(await deps.orm.em.fork().findOne(Client, businessId, { fields: ['id'] }))
+        : false;
+      const tenantStep = businessId
+        ? exists
+          ? `tenant ${businessId} exists; it would be left unchanged`
+          : `tenant ${businessId} does not exist; it would be created`
+        : '';
       switch (tool) {
         case 'tenant.bootstrap':
           return {
@@ -107,11 +152,19 @@ export function createTenantActivities(deps: { orm: MikroORM }) {
         case 'tenant.ensure':
           return { dryRun: true, summary: `[DRY RUN] Would ensure tenant ${businessId}`, plan: [tenantStep] };
         case 'billing.validateStripeConfig':
-          return { dryRun: true, summary: '[DRY RUN] Would validate the Stripe configuration', plan: ['would query Stripe'] };
+          return {
+            dryRun: true,
+            summary: '[DRY RUN] Would validate the Stripe configuration',
+            plan: ['would query Stripe'],
+          };
         case 'voice.smokeTest':
           return { dryRun: true, summary: '[DRY RUN] Would run the voice smoke test', plan: ['would query Twilio'] };
         default:
-          return { dryRun: true, summary: `[DRY RUN] Would summarise provisioning for ${businessId}`, plan: ['would read the provisioning state'] };
+          return {
+            dryRun: true,
+            summary: `[DRY RUN] Would summarise provisioning for ${businessId}`,
+            plan: ['would read the provisioning state'],
+          };
       }
     },
   };

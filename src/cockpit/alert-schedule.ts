@@ -7,7 +7,10 @@ export const scheduleIdFor = (taskQueue: string) => `alerts-detect:${taskQueue}`
  * Creates the alert detection schedule, or brings an existing one in line with
  * the configured interval and threshold. Safe to run at every worker start.
  */
-export async function ensureAlertDetectionSchedule(client: Client, opts: { taskQueue: string; everyMs: number; stuckThresholdMs: number }) {
+export async function ensureAlertDetectionSchedule(
+  client: Client,
+  opts: { taskQueue: string; everyMs: number; stuckThresholdMs: number },
+) {
   const scheduleId = scheduleIdFor(opts.taskQueue);
   const action = {
     type: 'startWorkflow' as const,

@@ -20,7 +20,10 @@ export const alertsQuery = z.object({
 // so a deployment of the spec's size answers in one page (nextCursor says if not).
 export const stuckClientsQuery = z.object({
   severity: z.enum(SEVERITIES).optional(),
-  terminal: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  terminal: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   limit: pageLimit(200, 200),
   cursor: cursorParam.optional(),
 });

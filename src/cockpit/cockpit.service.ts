@@ -4,14 +4,26 @@ import type { Client as TemporalClient } from '@temporalio/client';
 import { AppError, notFound } from '../platform/http/errors.ts';
 import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
 import { changeAudited } from '../platform/audit/audited-change.ts';
-import { BY_CREATED_AT, cappedCount, fetchPage, keysetPage, type Cursor, type KeysetOrder } from '../platform/db/keyset.ts';
+import {
+  BY_CREATED_AT,
+  cappedCount,
+  fetchPage,
+  keysetPage,
+  type Cursor,
+  type KeysetOrder,
+} from '../platform/db/keyset.ts';
 import { awaitOutcome, startOrAttach } from '../platform/temporal/runs.ts';
 import type { Logger } from '../platform/observability/logger.ts';
 import type { AlertType } from './entities/alert-log.entity.ts';
 import { AlertLog, Client, OnboardingState } from './entities/index.ts';
 import type { Severity } from './entities/onboarding-state.entity.ts';
 import type { DeletionLog } from './deletion-rules.ts';
-import { CLIENT_DELETE, DELETE_FAILURES, clientDeleteWorkflowId, isClientDeleteWorkflowId } from './client-delete.contract.ts';
+import {
+  CLIENT_DELETE,
+  DELETE_FAILURES,
+  clientDeleteWorkflowId,
+  isClientDeleteWorkflowId,
+} from './client-delete.contract.ts';
 import { presentAlert, presentClient, presentStuckClient } from './cockpit.presenter.ts';
 import type { deleteClientWorkflow } from '../../workflows/cockpit/delete-client.workflow.ts';
 
@@ -31,17 +43,33 @@ export interface CockpitDeps {
 }
 
 /** What a DELETE answered: the deletion log, or a run still going after the wait bound. */
-export type DeleteOutcome = { state: 'deleted'; workflowId: string; log: DeletionLog } | { state: 'running'; workflowId: string };
+export type DeleteOutcome =
+  { state: 'deleted'; workflowId: string; log: DeletionLog } | { state: 'running'; workflowId: string };
 
 export function createCockpitService(deps: CockpitDeps) {
   const em = () => deps.orm.em as EntityManager;
   const log = deps.logger.child({ module: 'cockpit' });
 
   /** Locks the client, applies `change`, audits before/after, all in one transaction. */
-  async function mutateClient(id: string, who: AuditContext, action: string, change: (c: Client, tx: EntityManager) => Promise<void> | void) {
-    const { row: client, before } = await changeAudited(em(), who, {
-      entity: Client, id, action, resourceType: 'client', present: (c) => presentClient(c), notFound: () => notFound('Client not found'),
-    }, change);
+  async function mutateClient(
+    id: string,
+    who: AuditContext,
+    action: string,
+    change: (c: Client, tx: EntityManager) => Promise<void> | void,
+  ) {
+    const { row: client, before } = await changeAudited(
+      em(),
+      who,
+      {
+        entity: Client,
+        id,
+        action,
+        resourceType: 'client',
+        present: (c) => presentClient(c),
+        notFound: () => notFound('Client not found'),
+      },
+      change,
+    );
     return { client, before };
   }
 
@@ -52,18 +80,31 @@ export function createCockpitService(deps: CockpitDeps) {
    */
   async function countAlerts(q: { alertType?: AlertType; severity?: Severity; resourceId?: string }) {
     if (q.resourceId) {
-      const qb = em().createQueryBuilder(AlertLog, 'a').where({ resourceId: q.resourceId, ...(q.alertType ? { alertType: q.alertType } : {}), ...(q.severity ? { severity: q.severity } : {}) });
+      const qb = em()
+        .createQueryBuilder(AlertLog, 'a')
+        .where({
+          resourceId: q.resourceId,
+          ...(q.alertType ? { alertType: q.alertType } : {}),
+          ...(q.severity ? { severity: q.severity } : {}),
+        });
       return cappedCount(em(), qb, TOTAL_CAP);
     }
     const [row] = (await em().execute(
-      `select coalesce(sum(n), 0)::int as n from alert_log_count where (?::text is null or alert_type = ?) and (?::text is null or severity = ?)`,
+      `select coalesce(sum(n), 0)::int as n from alert_log_count where (?::text is null or alert_type = ?) and
+        (?::text is null or severity = ?)`,
       [q.alertType ?? null, q.alertType ?? null, q.severity ?? null, q.severity ?? null],
     )) as { n: number }[];
     return { total: row.n, totalCapped: false };
   }
 
   return {
-    async listAlerts(q: { limit: number; alertType?: AlertType; severity?: Severity; resourceId?: string; cursor?: Cursor }) {
+    async listAlerts(q: {
+      limit: number;
+      alertType?: AlertType;
+      severity?: Severity;
+      resourceId?: string;
+      cursor?: Cursor;
+    }) {
       const filter = {
         ...(q.alertType ? { alertType: q.alertType } : {}),
         ...(q.severity ? { severity: q.severity } : {}),
@@ -74,13 +115,23 @@ export function createCockpitService(deps: CockpitDeps) {
         fetchPage(page, BY_CREATED_AT, q.limit),
         countAlerts(q),
       ]);
-      return { alerts: items.map(presentAlert), total: count.total, totalCapped: count.totalCapped, showing: items.length, nextCursor };
+      return {
+        alerts: items.map(presentAlert),
+        total: count.total,
+        totalCapped: count.totalCapped,
+        showing: items.length,
+        nextCursor,
+      };
     },
 
     async listStuckClients(q: { severity?: Severity; terminal?: boolean; limit: number; cursor?: Cursor }) {
       const qb = em()
         .createQueryBuilder(OnboardingState, 's')
-        .where({ stuckDetectedAt: { $ne: null }, ...(q.severity ? { stuckSeverity: q.severity } : {}), ...(q.terminal !== undefined ? { isTerminal: q.terminal } : {}) });
+        .where({
+          stuckDetectedAt: { $ne: null },
+          ...(q.severity ? { stuckSeverity: q.severity } : {}),
+          ...(q.terminal !== undefined ? { isTerminal: q.terminal } : {}),
+        });
       const { items, nextCursor } = await fetchPage(keysetPage(qb, 's', BY_STUCK_AT, q.cursor), BY_STUCK_AT, q.limit);
       const ids = items.map((s) => s.clientId);
       const [clients, alerts] = await Promise.all([
@@ -102,7 +153,13 @@ export function createCockpitService(deps: CockpitDeps) {
         fetchPage(qb, BY_CREATED_AT, q.limit),
         cappedCount(em(), em().createQueryBuilder(Client, 'c'), TOTAL_CAP),
       ]);
-      return { clients: items.map((c) => presentClient(c)), total: count.total, totalCapped: count.totalCapped, showing: items.length, nextCursor };
+      return {
+        clients: items.map((c) => presentClient(c)),
+        total: count.total,
+        totalCapped: count.totalCapped,
+        showing: items.length,
+        nextCursor,
+      };
     },
 
     /** One round trip: the client and its latest onboarding state (a hot read path). */
@@ -110,7 +167,8 @@ export function createCockpitService(deps: CockpitDeps) {
       const [row] = (await em().execute(
         `select c.*, to_jsonb(s) as onboarding
            from client c
-           left join lateral (select * from onboarding_state where client_id = c.id order by created_at desc limit 1) s on true
+           left join lateral (select * from onboarding_state where client_id = c.id order by created_at desc limit
+             1) s on true
           where c.id = ?`,
         [id],
       )) as (Record<string, unknown> & { onboarding: Record<string, unknown> | null })[];
@@ -131,9 +189,16 @@ export function createCockpitService(deps: CockpitDeps) {
     async resetPaymentAlert(id: string, who: AuditContext) {
       const { client, before } = await mutateClient(id, who, 'client.payment-alert.reset', async (c, tx) => {
         c.paymentGateAlertedAt = null;
-        await tx.nativeUpdate(AlertLog, { alertType: 'PAYMENT_BLOCK', resourceId: id, resolvedAt: null }, { resolvedAt: new Date() });
+        await tx.nativeUpdate(
+          AlertLog,
+          { alertType: 'PAYMENT_BLOCK', resourceId: id, resolvedAt: null },
+          { resolvedAt: new Date() },
+        );
       });
-      log.info({ clientId: id, previousAlert: before.paymentGateAlertedAt }, `payment gate alert RESET for client ${id} (${client.businessName})`);
+      log.info(
+        { clientId: id, previousAlert: before.paymentGateAlertedAt },
+        `payment gate alert RESET for client ${id} (${client.businessName})`,
+      );
       return {
         clientId: client.id,
         businessName: client.businessName,
@@ -147,18 +212,33 @@ export function createCockpitService(deps: CockpitDeps) {
       return em().transactional(async (tx) => {
         const client = await tx.findOne(Client, id);
         if (!client) throw notFound('Client not found');
-        const state = await tx.findOne(OnboardingState, { clientId: id }, { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { createdAt: 'desc' } });
+        const state = await tx.findOne(
+          OnboardingState,
+          { clientId: id },
+          { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { createdAt: 'desc' } },
+        );
         if (!state) throw notFound('Client has no onboarding state');
         const previous = state.stuckDetectedAt;
         state.stuckDetectedAt = null;
         state.stuckSeverity = null;
         state.isTerminal = false;
-        await tx.nativeUpdate(AlertLog, { alertType: 'STUCK_CLIENT', resourceId: id, resolvedAt: null }, { resolvedAt: new Date() });
+        await tx.nativeUpdate(
+          AlertLog,
+          { alertType: 'STUCK_CLIENT', resourceId: id, resolvedAt: null },
+          { resolvedAt: new Date() },
+        );
         recordAudit(tx, who, {
-          action: 'client.stuck.reset', resourceType: 'onboarding_state', resourceId: state.id, outcome: 'success',
-          before: { stuckDetectedAt: previous?.toISOString() ?? null }, after: { stuckDetectedAt: null },
+          action: 'client.stuck.reset',
+          resourceType: 'onboarding_state',
+          resourceId: state.id,
+          outcome: 'success',
+          before: { stuckDetectedAt: previous?.toISOString() ?? null },
+          after: { stuckDetectedAt: null },
         });
-        log.info({ clientId: id, previousDetection: previous }, `stuck detection RESET for client ${id} (${client.businessName})`);
+        log.info(
+          { clientId: id, previousDetection: previous },
+          `stuck detection RESET for client ${id} (${client.businessName})`,
+        );
         return {
           clientId: client.id,
           businessName: client.businessName,
@@ -174,10 +254,13 @@ export function createCockpitService(deps: CockpitDeps) {
      * when it was deleted within the replay window (a retried DELETE), else 404.
      */
     async deleteClient(id: string, confirmBusinessName: string | undefined, who: AuditContext): Promise<DeleteOutcome> {
-      const [current] = (await em().execute(`select incarnation from client where id = ?`, [id])) as { incarnation: string }[];
+      const [current] = (await em().execute(`select incarnation from client where id = ?`, [id])) as {
+        incarnation: string;
+      }[];
       if (!current) {
         const [done] = (await em().execute(
-          `select deletion_log, workflow_id from client_deletion where client_id = ? and deleted_at > now() - (? * interval '1 millisecond')
+          `select deletion_log, workflow_id from client_deletion where client_id = ? and deleted_at > now() - (? *
+            interval '1 millisecond')
             order by deleted_at desc limit 1`,
           [id, deps.deleteReplayWindowMs],
         )) as { deletion_log: DeletionLog; workflow_id: string }[];
@@ -201,10 +284,14 @@ export function createCockpitService(deps: CockpitDeps) {
       if (failure?.type === DELETE_FAILURES.notFound) throw notFound('Client not found');
       if (failure?.type === DELETE_FAILURES.safety) {
         const [details] = (failure.details ?? []) as [{ violations: string[] }];
-        throw new AppError(400, 'SAFETY_CHECK_FAILED', 'Cannot delete client. Safety checks failed.', { violations: details?.violations ?? [] });
+        throw new AppError(400, 'SAFETY_CHECK_FAILED', 'Cannot delete client. Safety checks failed.', {
+          violations: details?.violations ?? [],
+        });
       }
       log.error({ clientId: id, workflowId: wfId, err: outcome.error }, 'DELETE FAILED (TRANSACTION ROLLED BACK)');
-      throw new AppError(500, DELETE_FAILURES.failed, 'Failed to delete client. Transaction rolled back.', { workflowId: wfId });
+      throw new AppError(500, DELETE_FAILURES.failed, 'Failed to delete client. Transaction rolled back.', {
+        workflowId: wfId,
+      });
     },
 
     /** Status of a cockpit run (the 202 answer of a slow DELETE points here). */
@@ -222,7 +309,14 @@ export function createCockpitService(deps: CockpitDeps) {
         startedAt: desc.startTime.toISOString(),
         closedAt: desc.closeTime?.toISOString() ?? null,
         ...(outcome?.state === 'completed' ? { result: outcome.result } : {}),
-        ...(outcome?.state === 'failed' ? { error: { code: outcome.failure?.type ?? DELETE_FAILURES.failed, message: outcome.failure?.message ?? 'failed' } } : {}),
+        ...(outcome?.state === 'failed'
+          ? {
+              error: {
+                code: outcome.failure?.type ?? DELETE_FAILURES.failed,
+                message: outcome.failure?.message ?? 'failed',
+              },
+            }
+          : {}),
       };
     },
   };

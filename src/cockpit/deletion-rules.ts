@@ -16,8 +16,11 @@ export function deletionViolations(client: Client, confirmBusinessName: string |
     violations.push('Payment is ACTIVE (paymentActive=true). Cannot delete paying customers.');
   }
   if (confirmBusinessName !== client.businessName) {
-    const got = confirmBusinessName === undefined ? '(nothing; send confirmBusinessName)' : JSON.stringify(confirmBusinessName);
-    violations.push(`Business name confirmation mismatch. Expected: ${JSON.stringify(client.businessName)}, Got: ${got}`);
+    const got =
+      confirmBusinessName === undefined ? '(nothing; send confirmBusinessName)' : JSON.stringify(confirmBusinessName);
+    violations.push(
+      `Business name confirmation mismatch. Expected: ${JSON.stringify(client.businessName)}, Got: ${got}`,
+    );
   }
   return violations;
 }

@@ -1,4 +1,11 @@
-import type { BillingResult, EnsureResult, ProvisioningResult, Recommendation, StepStatus, VoiceResult } from './tool-results.ts';
+import type {
+  BillingResult,
+  EnsureResult,
+  ProvisioningResult,
+  Recommendation,
+  StepStatus,
+  VoiceResult,
+} from './tool-results.ts';
 
 // Pure functions: the bootstrap workflow imports them, so no I/O and no Node APIs.
 
@@ -20,33 +27,106 @@ export interface BootstrapSteps {
   durationMs: number;
 }
 
-const isFailure = (x: object): x is { failed: string } => 'failed' in x && typeof (x as { failed: unknown }).failed === 'string';
+const isFailure = (x: object): x is { failed: string } =>
+  'failed' in x && typeof (x as { failed: unknown }).failed === 'string';
 
 function checklistOf(s: BootstrapSteps): ChecklistItem[] {
   const tenant: ChecklistItem = isFailure(s.tenant)
-    ? { step: 1, item: 'Tenant Record', tool: 'tenant.ensure', status: 'failed', details: s.tenant.failed, durationMs: 0 }
-    : { step: 1, item: 'Tenant Record', tool: 'tenant.ensure', status: 'done', details: s.tenant.created ? 'Created' : 'Already exists', durationMs: s.tenant.durationMs };
-  const billing: ChecklistItem = s.billing === 'skipped'
-    ? { step: 2, item: 'Billing Configuration', tool: 'billing.validateStripeConfig', status: 'skipped', details: 'Skipped by request (skipBillingCheck)', durationMs: 0 }
-    : { step: 2, item: 'Billing Configuration', tool: 'billing.validateStripeConfig', status: s.billing.status, details: s.billing.details, durationMs: s.billing.durationMs };
-  const voice: ChecklistItem = s.voice === 'skipped'
-    ? { step: 3, item: 'Voice Services', tool: 'voice.smokeTest', status: 'skipped', details: 'Skipped by request (skipVoiceTest)', durationMs: 0 }
-    : { step: 3, item: 'Voice Services', tool: 'voice.smokeTest', status: s.voice.status, details: s.voice.details, durationMs: s.voice.durationMs };
+    ? {
+        step: 1,
+        item: 'Tenant Record',
+        tool: 'tenant.ensure',
+        status: 'failed',
+        details: s.tenant.failed,
+        durationMs: 0,
+      }
+    : {
+        step: 1,
+        item: 'Tenant Record',
+        tool: 'tenant.ensure',
+        status: 'done',
+        details: s.tenant.created ? 'Created' : 'Already exists',
+        durationMs: s.tenant.durationMs,
+      };
+  const billing: ChecklistItem =
+    s.billing === 'skipped'
+      ? {
+          step: 2,
+          item: 'Billing Configuration',
+          tool: 'billing.validateStripeConfig',
+          status: 'skipped',
+          details: 'Skipped by request (skipBillingCheck)',
+          durationMs: 0,
+        }
+      : {
+          step: 2,
+          item: 'Billing Configuration',
+          tool: 'billing.validateStripeConfig',
+          status: s.billing.status,
+          details: s.billing.details,
+          durationMs: s.billing.durationMs,
+        };
+  const voice: ChecklistItem =
+    s.voice === 'skipped'
+      ? {
+          step: 3,
+          item: 'Voice Services',
+          tool: 'voice.smokeTest',
+          status: 'skipped',
+          details: 'Skipped by request (skipVoiceTest)',
+          durationMs: 0,
+        }
+      : {
+          step: 3,
+          item: 'Voice Services',
+          tool: 'voice.smokeTest',
+          status: s.voice.status,
+          details: s.voice.details,
+          durationMs: s.voice.durationMs,
+        };
   const provisioning: ChecklistItem = isFailure(s.provisioning)
-    ? { step: 4, item: 'Provisioning Status', tool: 'tenant.provisioningSummary', status: 'failed', details: s.provisioning.failed, durationMs: 0 }
-    : { step: 4, item: 'Provisioning Status', tool: 'tenant.provisioningSummary', status: s.provisioning.status, details: s.provisioning.details, durationMs: s.provisioning.durationMs };
+    ? {
+        step: 4,
+        item: 'Provisioning Status',
+        tool: 'tenant.provisioningSummary',
+        status: 'failed',
+        details: s.provisioning.failed,
+        durationMs: 0,
+      }
+    : {
+        step: 4,
+        item: 'Provisioning Status',
+        tool: 'tenant.provisioningSummary',
+        status: s.provisioning.status,
+        details: s.provisioning.details,
+        durationMs: s.provisioning.durationMs,
+      };
   return [tenant, billing, voice, provisioning];
 }
 
 function recommendationsOf(s: BootstrapSteps): Recommendation[] {
   const recs: Recommendation[] = [];
   if (s.billing !== 'skipped' && s.billing.status !== 'done') {
-    const failing = s.billing.checks.filter((c) => !c.ok).map((c) => c.details).join('; ');
-    recs.push({ priority: s.billing.status === 'failed' ? 'high' : 'medium', item: 'billing', message: `Fix Stripe configuration: ${failing}` });
+    const failing = s.billing.checks
+      .filter((c) => !c.ok)
+      .map((c) => c.details)
+      .join('; ');
+    recs.push({
+      priority: s.billing.status === 'failed' ? 'high' : 'medium',
+      item: 'billing',
+      message: `Fix Stripe configuration: ${failing}`,
+    });
   }
   if (s.voice !== 'skipped' && s.voice.status !== 'done') {
-    const failing = s.voice.checks.filter((c) => !c.ok).map((c) => c.details).join('; ');
-    recs.push({ priority: s.voice.status === 'failed' ? 'high' : 'medium', item: 'voice', message: `Fix voice services: ${failing}` });
+    const failing = s.voice.checks
+      .filter((c) => !c.ok)
+      .map((c) => c.details)
+      .join('; ');
+    recs.push({
+      priority: s.voice.status === 'failed' ? 'high' : 'medium',
+      item: 'voice',
+      message: `Fix voice services: ${failing}`,
+    });
   }
   if (!isFailure(s.provisioning)) recs.push(...s.provisioning.recommendations);
   const order = { high: 0, medium: 1, low: 2 };
@@ -71,20 +151,44 @@ export function bootstrapReport(s: BootstrapSteps) {
     ok: true,
     businessId: s.businessId,
     ready,
-    readyMessage: ready ? 'Tenant is fully bootstrapped and ready' : `Tenant is not ready: ${blocking.join('; ') || 'tenant not found'}`,
+    readyMessage: ready
+      ? 'Tenant is fully bootstrapped and ready'
+      : `Tenant is not ready: ${blocking.join('; ') || 'tenant not found'}`,
     checklist,
     recommendations: recommendationsOf(s),
     details: {
-      tenant: isFailure(s.tenant) ? { businessId: s.businessId, existed: false, created: false, error: s.tenant.failed } : { businessId: s.businessId, existed: s.tenant.existed, created: s.tenant.created },
-      billing: s.billing === 'skipped' ? { skipped: true } : { stripeConfigured: s.billing.stripeConfigured, stripeMode: s.billing.stripeMode, checks: s.billing.checks },
-      voice: s.voice === 'skipped' ? { skipped: true } : { passed: s.voice.passed, total: s.voice.total, checks: s.voice.checks },
+      tenant: isFailure(s.tenant)
+        ? { businessId: s.businessId, existed: false, created: false, error: s.tenant.failed }
+        : { businessId: s.businessId, existed: s.tenant.existed, created: s.tenant.created },
+      billing:
+        s.billing === 'skipped'
+          ? { skipped: true }
+          : {
+              stripeConfigured: s.billing.stripeConfigured,
+              stripeMode: s.billing.stripeMode,
+              checks: s.billing.checks,
+            },
+      voice:
+        s.voice === 'skipped'
+          ? { skipped: true }
+          : { passed: s.voice.passed, total: s.voice.total, checks: s.voice.checks },
       provisioning: provisioning
-        ? { exists: provisioning.exists, score: provisioning.score, subscription: provisioning.subscription, calendar: provisioning.calendar, scheduling: provisioning.scheduling, phone: provisioning.phone, onboarding: provisioning.onboarding }
+        ? {
+            exists: provisioning.exists,
+            score: provisioning.score,
+            subscription: provisioning.subscription,
+            calendar: provisioning.calendar,
+            scheduling: provisioning.scheduling,
+            phone: provisioning.phone,
+            onboarding: provisioning.onboarding,
+          }
         : { exists: false, error: (s.provisioning as { failed: string }).failed },
     },
     stats,
     durationMs: s.durationMs,
-    summary: `Bootstrapped tenant ${s.businessId} - ${ready ? 'Ready' : 'Not ready'} (${stats.completed}/${stats.totalSteps} complete)`,
+    summary:
+      `Bootstrapped tenant ${s.businessId} - ${ready ? 'Ready' : 'Not ready'} ` +
+      `(${stats.completed}/${stats.totalSteps} complete)`,
   };
 }
 

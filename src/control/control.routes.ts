@@ -13,7 +13,13 @@ import { opsWorkflowId } from './ops-execute.contract.ts';
 export const CONTROL_PREFIX = '/api/internal/ops';
 
 /** Spec 004, Ops Control Plane: one endpoint, authenticated by x-book8-internal-secret. */
-export function createControlRoutes(deps: { service: ControlService; keys: ControlKey[]; refusals: Refusals; rateLimit: RateLimiter; openapi: OpenApiRegistry }): MountedModule {
+export function createControlRoutes(deps: {
+  service: ControlService;
+  keys: ControlKey[];
+  refusals: Refusals;
+  rateLimit: RateLimiter;
+  openapi: OpenApiRegistry;
+}): MountedModule {
   const auth = controlKeyAuth(deps.keys, deps.refusals);
   const r = new ModuleRouter({ prefix: CONTROL_PREFIX, tag: 'control', registry: deps.openapi });
 
@@ -43,11 +49,17 @@ export function createControlRoutes(deps: { service: ControlService; keys: Contr
   };
 
   r.route({
-    method: 'get', path: '/execute', summary: 'Available tools for this key, and API health', auth,
+    method: 'get',
+    path: '/execute',
+    summary: 'Available tools for this key, and API health',
+    auth,
     handler: async (_input, ctx) => ({ body: deps.service.health(ctx.state.controlKey as ControlKey) }),
   });
   r.route({
-    method: 'post', path: '/execute', summary: 'Run a tool as the durable, idempotent workflow ops:<key>:<requestId>', auth,
+    method: 'post',
+    path: '/execute',
+    summary: 'Run a tool as the durable, idempotent workflow ops:<key>:<requestId>',
+    auth,
     before: [perKeyBudget],
     docs: { body: executeBodyDoc },
     handler: async (_input, ctx) => {

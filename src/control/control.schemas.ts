@@ -2,13 +2,18 @@ import { z } from 'zod';
 import { validationError } from '../platform/http/errors.ts';
 import { issuesOf } from '../platform/http/validate.ts';
 
-const requestId = z.string({ error: 'is required and must be a string' }).min(1, 'must not be empty').max(200)
+const requestId = z
+  .string({ error: 'is required and must be a string' })
+  .min(1, 'must not be empty')
+  .max(200)
   .regex(/^[A-Za-z0-9._:-]+$/, 'may only contain letters, digits, _ . : - (use a UUID)');
 const tool = z.string({ error: 'is required and must be a string' }).min(1).max(100);
 const toolArgs = z.record(z.string(), z.unknown(), { error: 'is required and must be an object' });
 const dryRun = z.boolean({ error: 'must be a boolean' }).default(false);
 /** Who triggered the request, as the caller labels it; extra descriptive keys are ignored. */
-const actor = z.object({ type: z.string().min(1).max(50), id: z.string().min(1).max(200) }).loose()
+const actor = z
+  .object({ type: z.string().min(1).max(50), id: z.string().min(1).max(200) })
+  .loose()
   .transform(({ type, id }) => ({ type, id }));
 
 const META_KEYS = ['requestId', 'dryRun', 'actor'];
@@ -18,7 +23,9 @@ const META_KEYS = ['requestId', 'dryRun', 'actor'];
  * are accepted and ignored, except one that is a known key spelled another way
  * (`dryrun`), which would silently change what runs.
  */
-const meta = z.object({ requestId, dryRun, actor: actor.optional() }, { error: 'is required and must be an object' }).loose()
+const meta = z
+  .object({ requestId, dryRun, actor: actor.optional() }, { error: 'is required and must be an object' })
+  .loose()
   .superRefine((m, ctx) => {
     for (const k of Object.keys(m)) {
       const known = META_KEYS.find((n) => n !== k && n.toLowerCase() === k.toLowerCase());
@@ -68,7 +75,14 @@ export function parseExecuteRequest(body: unknown): ExecuteRequest {
   }
   if ('payload' in parsed.data) {
     const d = parsed.data as z.output<typeof newFormat>;
-    return { format: 'new', tool: d.tool, args: d.payload, requestId: d.meta.requestId, dryRun: d.meta.dryRun, actor: d.meta.actor ?? null };
+    return {
+      format: 'new',
+      tool: d.tool,
+      args: d.payload,
+      requestId: d.meta.requestId,
+      dryRun: d.meta.dryRun,
+      actor: d.meta.actor ?? null,
+    };
   }
   const d = parsed.data as z.output<typeof legacyFormat>;
   return { format: 'legacy', tool: d.tool, args: d.args, requestId: d.requestId, dryRun: d.dryRun, actor: null };

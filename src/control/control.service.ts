@@ -52,30 +52,53 @@ export function createControlService(deps: ControlDeps) {
 
   /** A stored answer (JSON text of an object without _meta) with the replay's _meta added, without parsing it. */
   const withMetaJson = (storedJson: string, executedAt: string) =>
-    `${storedJson.slice(0, storedJson.lastIndexOf('}'))}, "_meta": ${JSON.stringify(withMeta({}, true, executedAt)._meta)}}`;
+    `${storedJson.slice(0, storedJson.lastIndexOf('}'))}, "_meta": ${JSON.stringify(
+      withMeta({}, true, executedAt)._meta,
+    )}}`;
 
   const withMeta = (stored: Stored, cached: boolean, executedAt: string) => ({
     ...stored,
-    _meta: cached ? { version: CONTROL_PLANE_VERSION, cached: true, originalExecutedAt: executedAt } : { version: CONTROL_PLANE_VERSION, cached: false },
+    _meta: cached
+      ? { version: CONTROL_PLANE_VERSION, cached: true, originalExecutedAt: executedAt }
+      : { version: CONTROL_PLANE_VERSION, cached: false },
   });
 
   /** Validates the tool, its scope and its arguments; returns the parsed arguments. */
   function admit(req: ExecuteRequest, key: ControlKey) {
     const meta = { requestId: req.requestId, tool: req.tool };
     if (!isToolName(req.tool)) {
-      throw new AppError(400, OPS_ERRORS.notAllowed, `Tool "${req.tool}" is not in the allowlist`, { allowed: TOOL_NAMES }, undefined,
-        { ...meta, help: 'GET /api/internal/ops/execute lists the tools and their arguments' });
+      throw new AppError(
+        400,
+        OPS_ERRORS.notAllowed,
+        `Tool "${req.tool}" is not in the allowlist`,
+        { allowed: TOOL_NAMES },
+        undefined,
+        { ...meta, help: 'GET /api/internal/ops/execute lists the tools and their arguments' },
+      );
     }
     const spec = TOOLS[req.tool];
     if (!hasScope(key.scopes, spec.requiredScope)) {
-      throw new AppError(403, OPS_ERRORS.forbidden, `API key "${key.name}" lacks scope ${spec.requiredScope} required by ${req.tool}`, { requiredScope: spec.requiredScope }, undefined, meta);
+      throw new AppError(
+        403,
+        OPS_ERRORS.forbidden,
+        `API key "${key.name}" lacks scope ${spec.requiredScope} required by ${req.tool}`,
+        { requiredScope: spec.requiredScope },
+        undefined,
+        meta,
+      );
     }
     const parsed = spec.args.safeParse(req.args);
     if (!parsed.success) {
       const where = req.format === 'new' ? 'payload' : 'args';
       const err = validationError(issuesOf(where, parsed.error));
-      throw new AppError(400, OPS_ERRORS.args, err.message.replace('Invalid request', `Invalid arguments for ${req.tool}`), err.details, undefined,
-        { ...meta, help: `Required arguments: ${requiredArgs(req.tool).join(', ')}` });
+      throw new AppError(
+        400,
+        OPS_ERRORS.args,
+        err.message.replace('Invalid request', `Invalid arguments for ${req.tool}`),
+        err.details,
+        undefined,
+        { ...meta, help: `Required arguments: ${requiredArgs(req.tool).join(', ')}` },
+      );
     }
     return { tool: req.tool, args: parsed.data as Record<string, unknown> };
   }
@@ -109,35 +132,67 @@ export function createControlService(deps: ControlDeps) {
       const wfId = opsWorkflowId(key.name, req.requestId);
       const businessId = typeof req.args.businessId === 'string' ? req.args.businessId : null;
       const callRecord = (outcome: AuditRecord['outcome'], extra: Record<string, unknown> = {}): AuditRecord => ({
-        action: OPS_EXECUTE.operationOf(req.tool), resourceType: 'tenant', resourceId: businessId, outcome, workflowId: wfId,
-        after: { requestId: req.requestId, tool: req.tool, keyName: key.name, dryRun: req.dryRun, actor: req.actor, durationMs: Date.now() - started, ...extra },
+        action: OPS_EXECUTE.operationOf(req.tool),
+        resourceType: 'tenant',
+        resourceId: businessId,
+        outcome,
+        workflowId: wfId,
+        after: {
+          requestId: req.requestId,
+          tool: req.tool,
+          keyName: key.name,
+          dryRun: req.dryRun,
+          actor: req.actor,
+          durationMs: Date.now() - started,
+          ...extra,
+        },
       });
-      const auditCall = (outcome: AuditRecord['outcome'], extra: Record<string, unknown> = {}) => appendAudit(em(), who, callRecord(outcome, extra));
+      const auditCall = (outcome: AuditRecord['outcome'], extra: Record<string, unknown> = {}) =>
+        appendAudit(em(), who, callRecord(outcome, extra));
 
       try {
         const { tool, args } = admit(req, key);
         const hash = payloadHash({ tool, args, dryRun: req.dryRun });
         const scope = opsIdempotencyScope(key.name);
         const admission = await store.claim({
-          scope, key: req.requestId, hash, workflowId: wfId, ttlMs: deps.idempotencyTtlMs,
+          scope,
+          key: req.requestId,
+          hash,
+          workflowId: wfId,
+          ttlMs: deps.idempotencyTtlMs,
           budget: { key: budget.key, perMinute: key.perMinute },
           replayAudit: { who, what: callRecord('cached') },
         });
         budget.charged(admission.budget);
         const claim = admission.claim;
-        if (claim.kind === 'over_budget') throw rateLimited(admission.budget.limit, admission.budget.consumed, admission.budget.msBeforeNext);
+        if (claim.kind === 'over_budget')
+          throw rateLimited(admission.budget.limit, admission.budget.consumed, admission.budget.msBeforeNext);
         if (claim.kind === 'mismatch') {
-          throw new AppError(422, OPS_ERRORS.reused, `requestId "${req.requestId}" was already used with a different payload`, undefined, undefined,
-            { ...meta, help: 'Use a new requestId for a different request; the same requestId always means the same request' });
+          throw new AppError(
+            422,
+            OPS_ERRORS.reused,
+            `requestId "${req.requestId}" was already used with a different payload`,
+            undefined,
+            undefined,
+            {
+              ...meta,
+              help: 'Use a new requestId for a different request; the same requestId always means the same request',
+            },
+          );
         }
-        if (claim.kind === 'completed') return { status: 200, body: withMetaJson(claim.responseJson, claim.executedAt), headers: JSON_TYPE };
+        if (claim.kind === 'completed')
+          return { status: 200, body: withMetaJson(claim.responseJson, claim.executedAt), headers: JSON_TYPE };
 
         const handle = await startOrAttach<typeof opsExecuteWorkflow>(deps.temporal, {
           workflowType: OPS_EXECUTE.workflowType,
           workflowId: wfId,
           taskQueue: deps.taskQueue,
           args: [{ tool, args, dryRun: req.dryRun, audit: who }],
-          labels: { operation: OPS_EXECUTE.operationOf(tool), tenantId: businessId ?? undefined, actor: `control-key:${key.name}` },
+          labels: {
+            operation: OPS_EXECUTE.operationOf(tool),
+            tenantId: businessId ?? undefined,
+            actor: `control-key:${key.name}`,
+          },
           memo: { requestId: req.requestId, requestActor: req.actor, dryRun: req.dryRun },
           summary: `${req.dryRun ? '[DRY RUN] ' : ''}${tool}${businessId ? ` ${businessId}` : ''}`,
         });
@@ -147,28 +202,61 @@ export function createControlService(deps: ControlDeps) {
         if (outcome.state === 'running') {
           await auditCall('in_progress');
           if (!owner) {
-            throw new AppError(409, OPS_ERRORS.inProgress, `Request "${req.requestId}" is still being processed`, { workflowId: wfId }, undefined,
-              { ...meta, help: 'Retry the same request later to receive its result' });
+            throw new AppError(
+              409,
+              OPS_ERRORS.inProgress,
+              `Request "${req.requestId}" is still being processed`,
+              { workflowId: wfId },
+              undefined,
+              { ...meta, help: 'Retry the same request later to receive its result' },
+            );
           }
-          return { status: 202, body: { ok: true, ...meta, dryRun: req.dryRun, status: 'running', workflowId: wfId, message: 'Still running; send the same request again to receive the result' } };
+          return {
+            status: 202,
+            body: {
+              ok: true,
+              ...meta,
+              dryRun: req.dryRun,
+              status: 'running',
+              workflowId: wfId,
+              message: 'Still running; send the same request again to receive the result',
+            },
+          };
         }
         if (outcome.state === 'failed') {
           await store.release(scope, req.requestId);
-          log.error({ err: outcome.error, workflowId: wfId, tool, requestId: who.requestId }, 'control plane tool failed');
+          log.error(
+            { err: outcome.error, workflowId: wfId, tool, requestId: who.requestId },
+            'control plane tool failed',
+          );
           const code = tool === 'tenant.bootstrap' ? OPS_ERRORS.bootstrap : OPS_ERRORS.tool;
           // The failure's own text stays in the logs and the run's history; the answer names where to look.
-          throw new AppError(500, code, `${tool} failed; see run ${wfId} in the Temporal Web UI or the server logs (request ${who.requestId})`, { workflowId: wfId }, undefined,
-            { ...meta, help: 'Nothing was cached; the same request may be retried' });
+          throw new AppError(
+            500,
+            code,
+            `${tool} failed; see run ${wfId} in the Temporal Web UI or the server logs (request ${who.requestId})`,
+            { workflowId: wfId },
+            undefined,
+            { ...meta, help: 'Nothing was cached; the same request may be retried' },
+          );
         }
 
         const executedAt = new Date().toISOString();
-        const answer = { ok: true, ...meta, dryRun: req.dryRun, result: outcome.result, executedAt, durationMs: Date.now() - started };
+        const answer = {
+          ok: true,
+          ...meta,
+          dryRun: req.dryRun,
+          result: outcome.result,
+          executedAt,
+          durationMs: Date.now() - started,
+        };
         const saved = await store.complete(scope, req.requestId, answer, executedAt);
         await auditCall(saved.stored ? 'success' : 'cached');
         return { status: 200, body: withMeta(saved.response, !saved.stored, saved.executedAt) };
       } catch (err) {
         if (err instanceof AppError) {
-          if (err.status !== 409 && err.status !== 429) await auditCall(err.status >= 500 ? 'failed' : 'rejected', { error: err.code });
+          if (err.status !== 409 && err.status !== 429)
+            await auditCall(err.status >= 500 ? 'failed' : 'rejected', { error: err.code });
           err.meta = { ...meta, ...err.meta };
         }
         throw err;

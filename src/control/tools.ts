@@ -1,9 +1,17 @@
 import { z } from 'zod';
 
 /** A display name; "" (an empty n8n field) means "not given", so the businessId is used. */
-const name = z.string({ error: 'must be a string' }).max(200).optional().transform((v) => (v?.trim() ? v : undefined));
+const name = z
+  .string({ error: 'must be a string' })
+  .max(200)
+  .optional()
+  .transform((v) => (v?.trim() ? v : undefined));
 
-const businessId = z.string({ error: 'is required and must be a string' }).min(1, 'must not be empty').max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'may only contain letters, digits, _ . : -');
+const businessId = z
+  .string({ error: 'is required and must be a string' })
+  .min(1, 'must not be empty')
+  .max(100)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'may only contain letters, digits, _ . : -');
 
 /** The allowlist of tools: scope, argument schema, what the GET health lists. */
 export const TOOLS = {
@@ -14,12 +22,14 @@ export const TOOLS = {
   },
   'tenant.bootstrap': {
     requiredScope: 'tenant.write',
-    args: z.object({
-      businessId,
-      name,
-      skipVoiceTest: z.boolean({ error: 'must be a boolean' }).default(false),
-      skipBillingCheck: z.boolean({ error: 'must be a boolean' }).default(false),
-    }).strict(),
+    args: z
+      .object({
+        businessId,
+        name,
+        skipVoiceTest: z.boolean({ error: 'must be a boolean' }).default(false),
+        skipBillingCheck: z.boolean({ error: 'must be a boolean' }).default(false),
+      })
+      .strict(),
     description: 'Run full tenant onboarding in one call',
   },
   'billing.validateStripeConfig': {
@@ -48,7 +58,9 @@ export type ToolArgs<T extends ToolName> = z.output<(typeof TOOLS)[T]['args']>;
 /** Required argument names, read from the schema so the health listing never drifts. */
 export function requiredArgs(tool: ToolName): string[] {
   const shape = TOOLS[tool].args.shape as Record<string, z.ZodType>;
-  return Object.entries(shape).filter(([, s]) => !s.safeParse(undefined).success).map(([k]) => k);
+  return Object.entries(shape)
+    .filter(([, s]) => !s.safeParse(undefined).success)
+    .map(([k]) => k);
 }
 
 export const CONTROL_PLANE_VERSION = 'v1.3.0';

@@ -3,9 +3,7 @@ import { z } from 'zod';
 /** Thrown when the environment does not describe a runnable platform. */
 export class ConfigError extends Error {}
 
-const duration = z
-  .string()
-  .regex(/^\d+(ms|s|m|h)$/, 'expected a duration like 500ms, 30s, 5m or 1h');
+const duration = z.string().regex(/^\d+(ms|s|m|h)$/, 'expected a duration like 500ms, 30s, 5m or 1h');
 
 const secret = z.string().min(24, 'must be at least 24 characters');
 
@@ -19,9 +17,15 @@ const EnvSchema = z.object({
    * a number says how many proxies each append to X-Forwarded-For (the client
    * address is the one the outermost trusted proxy appended).
    */
-  TRUST_PROXY: z.string().regex(/^(true|false|[0-9]|[1-9][0-9])$/, 'expected false, true (one proxy) or the number of trusted proxy hops')
-    .default('false').transform((v) => (v === 'false' ? 0 : v === 'true' ? 1 : Number(v))),
-  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('100kb'),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|[0-9]|[1-9][0-9])$/, 'expected false, true (one proxy) or the number of trusted proxy hops')
+    .default('false')
+    .transform((v) => (v === 'false' ? 0 : v === 'true' ? 1 : Number(v))),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/)
+    .default('100kb'),
 
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
@@ -30,7 +34,10 @@ const EnvSchema = z.object({
   EMBEDDED_PG_DIR: z.string().optional(),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
 
-  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port').optional(),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^:\s]+:\d+$/, 'expected host:port')
+    .optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('ops'),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
@@ -55,13 +62,19 @@ const EnvSchema = z.object({
   DUPLICATE_WAIT: duration.default('10s'),
   IDEMPOTENCY_TTL: duration.default('168h'),
 
-  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, 'expected sk_test_…, sk_live_…, rk_test_… or rk_live_…').optional(),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_\w+$/, 'expected sk_test_…, sk_live_…, rk_test_… or rk_live_…')
+    .optional(),
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   STRIPE_PRICE_IDS: z.string().optional(),
   /** Base URL of a Stripe-compatible API (stripe-mock in tests and demos). */
   STRIPE_API_BASE: z.url({ protocol: /^https?$/ }).optional(),
 
-  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'expected AC followed by 32 hex characters').optional(),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'expected AC followed by 32 hex characters')
+    .optional(),
   TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
   /** Base URL replacing https://api.twilio.com (a mock of Twilio's OpenAPI spec in tests and demos). */
   TWILIO_API_BASE: z.url({ protocol: /^https?$/ }).optional(),
@@ -94,7 +107,13 @@ export function parseDuration(text: string): number {
 function toConfig(env: z.infer<typeof EnvSchema>) {
   return {
     env: env.NODE_ENV,
-    http: { host: env.HOST, port: env.PORT, bodyLimit: env.BODY_LIMIT, syncWaitMs: parseDuration(env.SYNC_WAIT), trustedProxyHops: env.TRUST_PROXY },
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      bodyLimit: env.BODY_LIMIT,
+      syncWaitMs: parseDuration(env.SYNC_WAIT),
+      trustedProxyHops: env.TRUST_PROXY,
+    },
     logLevel: env.LOG_LEVEL,
     dataDir: env.DATA_DIR,
     db: {
@@ -114,20 +133,37 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       adminPassword: env.OPS_ADMIN_PASSWORD,
       sessionTtlMs: parseDuration(env.SESSION_TTL),
       sessionIdleMs: parseDuration(env.SESSION_IDLE_TIMEOUT),
-      limits: { loginPerAccountAndIp: env.LOGIN_ATTEMPTS, loginPerIp: env.LOGIN_ATTEMPTS_PER_IP, refusedPerIp: env.REFUSED_CREDENTIALS_PER_IP },
+      limits: {
+        loginPerAccountAndIp: env.LOGIN_ATTEMPTS,
+        loginPerIp: env.LOGIN_ATTEMPTS_PER_IP,
+        refusedPerIp: env.REFUSED_CREDENTIALS_PER_IP,
+      },
     },
     control: {
-      keys: { admin: env.OPS_KEY_ADMIN, n8n: env.OPS_KEY_N8N, legacy: env.OPS_INTERNAL_SECRET, readonly: env.OPS_KEY_READONLY },
+      keys: {
+        admin: env.OPS_KEY_ADMIN,
+        n8n: env.OPS_KEY_N8N,
+        legacy: env.OPS_INTERNAL_SECRET,
+        readonly: env.OPS_KEY_READONLY,
+      },
       duplicateWaitMs: parseDuration(env.DUPLICATE_WAIT),
       idempotencyTtlMs: parseDuration(env.IDEMPOTENCY_TTL),
     },
     stripe: {
       secretKey: env.STRIPE_SECRET_KEY,
       webhookSecret: env.STRIPE_WEBHOOK_SECRET,
-      priceIds: (env.STRIPE_PRICE_IDS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+      priceIds: (env.STRIPE_PRICE_IDS ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
       apiBase: env.STRIPE_API_BASE,
     },
-    twilio: { accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, apiBase: env.TWILIO_API_BASE, voiceWebhookUrl: env.VOICE_WEBHOOK_URL },
+    twilio: {
+      accountSid: env.TWILIO_ACCOUNT_SID,
+      authToken: env.TWILIO_AUTH_TOKEN,
+      apiBase: env.TWILIO_API_BASE,
+      voiceWebhookUrl: env.VOICE_WEBHOOK_URL,
+    },
     cockpit: { deleteReplayWindowMs: parseDuration(env.DELETE_REPLAY_WINDOW) },
     alerts: {
       detectionEveryMs: parseDuration(env.ALERT_DETECTION_EVERY),
@@ -150,7 +186,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** The connection URL the process must use; set by the launcher when Postgres is embedded. */
 export function requireDatabaseUrl(config: Config): string {
-  if (!config.db.url) throw new ConfigError('DATABASE_URL is not set (./ops start sets it for the embedded PostgreSQL)');
+  if (!config.db.url)
+    throw new ConfigError('DATABASE_URL is not set (./ops start sets it for the embedded PostgreSQL)');
   return config.db.url;
 }
 

@@ -2,11 +2,15 @@
 // with assistive technology. Every value is escaped.
 
 const escapeHtml = (s: unknown) =>
-  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  String(s ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 export const PAGE_HEADERS = {
   'Content-Type': 'text/html; charset=utf-8',
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'Content-Security-Policy':
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'same-origin',
   'Cache-Control': 'no-store',
@@ -19,12 +23,15 @@ th,td{text-align:left;padding:.4rem;border-bottom:1px solid #ccc}.error{color:#a
 .killed{color:#a00;font-weight:600}header{display:flex;justify-content:space-between;align-items:center}`;
 
 function layout(title: string, body: string) {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`;
 }
 
 export function loginPage(error?: string, username = '') {
-  return layout('Sign in — Ops Platform support admin', `
+  return layout(
+    'Sign in — Ops Platform support admin',
+    `
 <main>
   <h1>Support admin sign in</h1>
   ${error ? `<p class="error" role="alert" id="login-error">${escapeHtml(error)}</p>` : ''}
@@ -35,7 +42,8 @@ export function loginPage(error?: string, username = '') {
     <input id="password" name="password" type="password" autocomplete="current-password" required>
     <div><button type="submit">Sign in</button></div>
   </form>
-</main>`);
+</main>`,
+  );
 }
 
 interface Row {
@@ -48,21 +56,41 @@ interface Row {
   updatedAt: string | null;
 }
 
-export function conversationsPage(username: string, rows: Row[], stats: { totalConversations: number; totalMessages: number; averageMessagesPerConversation: number }, nextCursor: string | null) {
-  const body = rows
-    .map((r) => `<tr><td><code>${escapeHtml(r.id)}</code></td><td>${escapeHtml(r.customerName ?? '—')}</td><td>${escapeHtml(r.channel)}</td>
-<td class="${r.status === 'killed' ? 'killed' : ''}">${r.status === 'killed' ? 'KILLED' : 'active'}</td><td>${r.messageCount}</td>
-<td>${escapeHtml(r.lastMessage ?? '')}</td><td><time datetime="${escapeHtml(r.updatedAt)}">${escapeHtml(r.updatedAt)}</time></td></tr>`)
-    .join('\n');
-  return layout('Conversations — Ops Platform support admin', `
+export function conversationsPage(
+  username: string,
+  rows: Row[],
+  stats: { totalConversations: number; totalMessages: number; averageMessagesPerConversation: number },
+  nextCursor: string | null,
+) {
+  const row = (r: Row) => {
+    const killed = r.status === 'killed';
+    return `<tr>
+<td><code>${escapeHtml(r.id)}</code></td>
+<td>${escapeHtml(r.customerName ?? '—')}</td>
+<td>${escapeHtml(r.channel)}</td>
+<td class="${killed ? 'killed' : ''}">${killed ? 'KILLED' : 'active'}</td>
+<td>${r.messageCount}</td>
+<td>${escapeHtml(r.lastMessage ?? '')}</td>
+<td><time datetime="${escapeHtml(r.updatedAt)}">${escapeHtml(r.updatedAt)}</time></td>
+</tr>`;
+  };
+  const body = rows.map(row).join('\n');
+  const columns = ['ID', 'Customer', 'Channel', 'Status', 'Messages', 'Last message', 'Updated'];
+  return layout(
+    'Conversations — Ops Platform support admin',
+    `
 <header><h1>Conversations</h1>
-<form method="post" action="/admin/logout"><span>Signed in as <strong>${escapeHtml(username)}</strong></span> <button type="submit">Sign out</button></form></header>
+<form method="post" action="/admin/logout">
+  <span>Signed in as <strong>${escapeHtml(username)}</strong></span> <button type="submit">Sign out</button>
+</form></header>
 <main>
-  <p>${stats.totalConversations} conversations, ${stats.totalMessages} messages, ${stats.averageMessagesPerConversation} messages per conversation on average.</p>
+  <p>${stats.totalConversations} conversations, ${stats.totalMessages} messages,
+  ${stats.averageMessagesPerConversation} messages per conversation on average.</p>
   <table aria-label="Conversations, most recently updated first">
-    <thead><tr><th scope="col">ID</th><th scope="col">Customer</th><th scope="col">Channel</th><th scope="col">Status</th><th scope="col">Messages</th><th scope="col">Last message</th><th scope="col">Updated</th></tr></thead>
+    <thead><tr>${columns.map((c) => `<th scope="col">${c}</th>`).join('')}</tr></thead>
     <tbody>${body || '<tr><td colspan="7">No conversations yet.</td></tr>'}</tbody>
   </table>
   ${nextCursor ? `<p><a href="/admin?cursor=${encodeURIComponent(nextCursor)}">Older conversations</a></p>` : ''}
-</main>`);
+</main>`,
+  );
 }

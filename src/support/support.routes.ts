@@ -18,24 +18,37 @@ export const SUPPORT_PREFIX = '/admin';
 export const CUSTOMER_PREFIX = '/api/support';
 
 const anyone = { middleware: ((_ctx, next) => next()) as Middleware, scheme: '' };
-/** A page unless the caller asks for JSON (Accept), whatever the body's format: a script posting a form gets JSON too. */
+/** A page unless the caller asks for JSON (Accept), whatever the body's format: a script posting a form gets JSON
+  too. */
 const wantsHtml = (ctx: Context) => ctx.accepts('html', 'json') === 'html';
 const page = (html: string, status = 200) => ({ status, body: html, headers: PAGE_HEADERS });
 const done = (message: string) => ({ body: { success: true, message } });
 
 /** Spec 001, the support admin: session login, pages, and the conversations API. */
-export function createSupportRoutes(deps: { service: SupportService; sessions: SessionStore; throttle: LoginThrottle; orm: MikroORM; openapi: OpenApiRegistry }): MountedModule {
+export function createSupportRoutes(deps: {
+  service: SupportService;
+  sessions: SessionStore;
+  throttle: LoginThrottle;
+  orm: MikroORM;
+  openapi: OpenApiRegistry;
+}): MountedModule {
   const svc = deps.service;
   const auth = sessionAuth(deps.sessions);
   const csrf = [sameOriginOnly()];
   const r = new ModuleRouter({ prefix: SUPPORT_PREFIX, tag: 'support', registry: deps.openapi });
 
   r.route({
-    method: 'get', path: '/login', summary: 'Login page', auth: anyone,
+    method: 'get',
+    path: '/login',
+    summary: 'Login page',
+    auth: anyone,
     handler: async () => page(loginPage()),
   });
   r.route({
-    method: 'post', path: '/login', summary: 'Log in (form: username, password); sets an HttpOnly SameSite=Strict session cookie', auth: anyone,
+    method: 'post',
+    path: '/login',
+    summary: 'Log in (form: username, password); sets an HttpOnly SameSite=Strict session cookie',
+    auth: anyone,
     before: csrf,
     docs: { body: s.loginForm },
     handler: async (_input, ctx) => {
@@ -49,22 +62,39 @@ export function createSupportRoutes(deps: { service: SupportService; sessions: S
       const { attempt } = await deps.throttle.begin(username, ctx.ip);
       const account = await deps.sessions.verifyCredentials(username, password);
       if (!account) {
-        await appendAudit(deps.orm.em.fork(), { ...auditContextFrom(ctx), actorType: 'anonymous', actorId: username }, {
-          action: 'auth.login.failed', resourceType: 'operator_account', resourceId: username, outcome: 'rejected', after: { reason: 'invalid username or password', attempt },
-        });
+        await appendAudit(
+          deps.orm.em.fork(),
+          { ...auditContextFrom(ctx), actorType: 'anonymous', actorId: username },
+          {
+            action: 'auth.login.failed',
+            resourceType: 'operator_account',
+            resourceId: username,
+            outcome: 'rejected',
+            after: { reason: 'invalid username or password', attempt },
+          },
+        );
         await deps.throttle.failed(attempt);
         if (html) return page(loginPage('Invalid username or password.', username), 401);
         throw new AppError(401, 'INVALID_CREDENTIALS', 'Invalid username or password');
       }
       await deps.throttle.succeeded(username, ctx.ip);
-      const session = await deps.sessions.create(account.id, { ip: ctx.ip || null, userAgent: ctx.get('user-agent') || null });
+      const session = await deps.sessions.create(account.id, {
+        ip: ctx.ip || null,
+        userAgent: ctx.get('user-agent') || null,
+      });
       setSessionCookie(ctx, session.token, session.expiresAt);
       if (html) return { status: 303, body: 'Signed in', headers: { Location: SUPPORT_PREFIX } };
-      return { body: { success: true, data: { username: account.username, expiresAt: session.expiresAt.toISOString() } } };
+      return {
+        body: { success: true, data: { username: account.username, expiresAt: session.expiresAt.toISOString() } },
+      };
     },
   });
   r.route({
-    method: 'post', path: '/logout', summary: 'Log out (revokes the session)', auth, before: csrf,
+    method: 'post',
+    path: '/logout',
+    summary: 'Log out (revokes the session)',
+    auth,
+    before: csrf,
     handler: async (_input, ctx) => {
       await deps.sessions.revoke(ctx.state.sessionToken as string);
       setSessionCookie(ctx, null);
@@ -72,15 +102,23 @@ export function createSupportRoutes(deps: { service: SupportService; sessions: S
     },
   });
   r.route({
-    method: 'get', path: '/', summary: 'Conversations page', auth,
+    method: 'get',
+    path: '/',
+    summary: 'Conversations page',
+    auth,
     input: { query: s.conversationsQuery },
     handler: async ({ query }, ctx) => {
       const [list, stats] = await Promise.all([svc.listConversations(query), svc.stats()]);
-      return page(conversationsPage((ctx.state.principal as Principal).name, list.conversations, stats, list.nextCursor));
+      return page(
+        conversationsPage((ctx.state.principal as Principal).name, list.conversations, stats, list.nextCursor),
+      );
     },
   });
   r.route({
-    method: 'get', path: '/api/conversations', summary: 'Conversations, most recently updated first (keyset paged: nextCursor)', auth,
+    method: 'get',
+    path: '/api/conversations',
+    summary: 'Conversations, most recently updated first (keyset paged: nextCursor)',
+    auth,
     input: { query: s.conversationsQuery },
     handler: async ({ query }) => {
       const { conversations, nextCursor } = await svc.listConversations(query);
@@ -88,16 +126,26 @@ export function createSupportRoutes(deps: { service: SupportService; sessions: S
     },
   });
   r.route({
-    method: 'get', path: '/api/conversations/:id', summary: 'One conversation with its messages and summary', auth,
+    method: 'get',
+    path: '/api/conversations/:id',
+    summary: 'One conversation with its messages and summary',
+    auth,
     input: { params: s.conversationParams },
     handler: async ({ params }) => ({ body: { success: true, data: await svc.getConversation(params.id) } }),
   });
   r.route({
-    method: 'get', path: '/api/stats', summary: 'Totals of conversations and messages', auth,
+    method: 'get',
+    path: '/api/stats',
+    summary: 'Totals of conversations and messages',
+    auth,
     handler: async () => ({ body: { success: true, data: await svc.stats() } }),
   });
   r.route({
-    method: 'put', path: '/api/conversations/:id', summary: 'Change customerName and/or channel', auth, before: csrf,
+    method: 'put',
+    path: '/api/conversations/:id',
+    summary: 'Change customerName and/or channel',
+    auth,
+    before: csrf,
     input: { params: s.conversationParams, body: s.updateConversationBody },
     handler: async ({ params, body }, ctx) => {
       await svc.updateConversation(params.id, body, auditContextFrom(ctx));
@@ -105,7 +153,11 @@ export function createSupportRoutes(deps: { service: SupportService; sessions: S
     },
   });
   r.route({
-    method: 'post', path: '/api/conversations/:id/kill', summary: 'Close a conversation to new customer messages', auth, before: csrf,
+    method: 'post',
+    path: '/api/conversations/:id/kill',
+    summary: 'Close a conversation to new customer messages',
+    auth,
+    before: csrf,
     input: { params: s.conversationParams, body: s.emptyBody },
     handler: async ({ params }, ctx) => {
       await svc.kill(params.id, auditContextFrom(ctx));
@@ -113,7 +165,11 @@ export function createSupportRoutes(deps: { service: SupportService; sessions: S
     },
   });
   r.route({
-    method: 'post', path: '/api/conversations/:id/reactivate', summary: 'Open a killed conversation again', auth, before: csrf,
+    method: 'post',
+    path: '/api/conversations/:id/reactivate',
+    summary: 'Open a killed conversation again',
+    auth,
+    before: csrf,
     input: { params: s.conversationParams, body: s.emptyBody },
     handler: async ({ params }, ctx) => {
       await svc.reactivate(params.id, auditContextFrom(ctx));
@@ -124,13 +180,19 @@ export function createSupportRoutes(deps: { service: SupportService; sessions: S
 }
 
 /** The customer channel: start a conversation, send messages with its token. */
-export function createCustomerRoutes(deps: { service: SupportService; rateLimit: RateLimiter; openapi: OpenApiRegistry }): MountedModule {
+export function createCustomerRoutes(deps: {
+  service: SupportService;
+  rateLimit: RateLimiter;
+  openapi: OpenApiRegistry;
+}): MountedModule {
   const r = new ModuleRouter({ prefix: CUSTOMER_PREFIX, tag: 'support-customer', registry: deps.openapi });
   // The public side is open to the internet: each client IP gets a budget per minute.
-  const perIp = (name: string, perMinute: number): Middleware => async (ctx, next) => {
-    ctx.set((await deps.rateLimit(`${name}:${ctx.ip}`, perMinute)).headers);
-    await next();
-  };
+  const perIp =
+    (name: string, perMinute: number): Middleware =>
+    async (ctx, next) => {
+      ctx.set((await deps.rateLimit(`${name}:${ctx.ip}`, perMinute)).headers);
+      await next();
+    };
   // The token is checked against the conversation in the service: a killed
   // conversation answers 403 whether or not one is sent (spec 001).
   const conversationToken = {
@@ -141,16 +203,25 @@ export function createCustomerRoutes(deps: { service: SupportService; rateLimit:
     scheme: 'conversationToken',
   };
   r.route({
-    method: 'post', path: '/conversations', summary: 'Start a conversation for a tenant; returns its token once', auth: anyone,
+    method: 'post',
+    path: '/conversations',
+    summary: 'Start a conversation for a tenant; returns its token once',
+    auth: anyone,
     before: [perIp('support-start', 30)],
     input: { body: s.startConversationBody },
     handler: async ({ body }) => ({ status: 201, body: await deps.service.startConversation(body) }),
   });
   r.route({
-    method: 'post', path: '/conversations/:id/messages', summary: 'A customer message; 403 when the conversation is killed', auth: conversationToken,
+    method: 'post',
+    path: '/conversations/:id/messages',
+    summary: 'A customer message; 403 when the conversation is killed',
+    auth: conversationToken,
     before: [perIp('support-message', 120)],
     input: { params: s.conversationParams, body: s.customerMessageBody },
-    handler: async ({ params, body }, ctx) => ({ status: 201, body: await deps.service.addCustomerMessage(params.id, ctx.state.conversationToken as string | undefined, body) }),
+    handler: async ({ params, body }, ctx) => ({
+      status: 201,
+      body: await deps.service.addCustomerMessage(params.id, ctx.state.conversationToken as string | undefined, body),
+    }),
   });
   return { prefix: CUSTOMER_PREFIX, envelope: 'customer', router: r.router };
 }

@@ -10,7 +10,12 @@ export const conversationsQuery = z.object({
   cursor: cursorParam.optional(),
 });
 
-const channel = z.string().trim().min(1).max(32).regex(/^[a-z][a-z0-9_]*$/, 'must be lowercase letters, digits or _ (e.g. web, sms, email)');
+const channel = z
+  .string()
+  .trim()
+  .min(1)
+  .max(32)
+  .regex(/^[a-z][a-z0-9_]*$/, 'must be lowercase letters, digits or _ (e.g. web, sms, email)');
 
 /** Only customerName and/or channel may change; anything else is refused. */
 export const updateConversationBody = z
@@ -19,7 +24,9 @@ export const updateConversationBody = z
     channel: channel.optional(),
   })
   .strict()
-  .refine((b) => b.customerName !== undefined || b.channel !== undefined, { message: 'send customerName and/or channel' });
+  .refine((b) => b.customerName !== undefined || b.channel !== undefined, {
+    message: 'send customerName and/or channel',
+  });
 
 export const loginForm = z.object({
   username: z.string().trim().min(1, 'is required').max(100),

@@ -17,9 +17,19 @@ export function createSupportService(deps: { orm: MikroORM }) {
 
   /** Locks the conversation, applies the change, audits before/after in the same transaction. */
   async function change(id: string, who: AuditContext, action: string, apply: (c: Conversation) => void) {
-    await changeAudited(em(), who, {
-      entity: Conversation, id, action, resourceType: 'conversation', present: presentConversationRow, notFound: conversationNotFound,
-    }, apply);
+    await changeAudited(
+      em(),
+      who,
+      {
+        entity: Conversation,
+        id,
+        action,
+        resourceType: 'conversation',
+        present: presentConversationRow,
+        notFound: conversationNotFound,
+      },
+      apply,
+    );
   }
 
   return {
@@ -39,10 +49,17 @@ export function createSupportService(deps: { orm: MikroORM }) {
 
     /** Totals maintained by triggers on insert/delete: reading them never scans the message table. */
     async stats() {
-      const [row] = (await em().execute(`select conversations::int as c, messages::int as m from support_totals`)) as { c: number; m: number }[];
+      const [row] = (await em().execute(`select conversations::int as c, messages::int as m from support_totals`)) as {
+        c: number;
+        m: number;
+      }[];
       const c = row?.c ?? 0;
       const m = row?.m ?? 0;
-      return { totalConversations: c, totalMessages: m, averageMessagesPerConversation: c ? Math.round((m / c) * 10) / 10 : 0 };
+      return {
+        totalConversations: c,
+        totalMessages: m,
+        averageMessagesPerConversation: c ? Math.round((m / c) * 10) / 10 : 0,
+      };
     },
 
     async updateConversation(id: string, body: { customerName?: string; channel?: string }, who: AuditContext) {
@@ -53,11 +70,15 @@ export function createSupportService(deps: { orm: MikroORM }) {
     },
 
     async kill(id: string, who: AuditContext) {
-      await change(id, who, 'conversation.kill', (c) => { c.status = 'killed'; });
+      await change(id, who, 'conversation.kill', (c) => {
+        c.status = 'killed';
+      });
     },
 
     async reactivate(id: string, who: AuditContext) {
-      await change(id, who, 'conversation.reactivate', (c) => { c.status = 'active'; });
+      await change(id, who, 'conversation.reactivate', (c) => {
+        c.status = 'active';
+      });
     },
 
     /**
@@ -88,13 +109,20 @@ export function createSupportService(deps: { orm: MikroORM }) {
         const conv = await tx.findOne(Conversation, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (conv?.status === 'killed') throw new AppError(403, 'CONVERSATION_KILLED', KILLED_MESSAGE);
         if (!token) throw new AppError(401, 'UNAUTHORIZED', 'Missing X-Conversation-Token header');
-        if (!conv?.customerTokenHash || !matchesDigest(conv.customerTokenHash, token)) throw new AppError(401, 'UNAUTHORIZED', 'Invalid conversation token');
+        if (!conv?.customerTokenHash || !matchesDigest(conv.customerTokenHash, token))
+          throw new AppError(401, 'UNAUTHORIZED', 'Invalid conversation token');
         const messageId = `msg_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
         await tx.execute(
           `insert into message (id, client_id, conversation_id, role, content, user_id) values (?, ?, ?, 'user', ?, ?)`,
           [messageId, conv.clientId, id, body.message, body.userId ?? null],
         );
-        return { id: messageId, conversationId: id, message: body.message, role: 'user', createdAt: new Date().toISOString() };
+        return {
+          id: messageId,
+          conversationId: id,
+          message: body.message,
+          role: 'user',
+          createdAt: new Date().toISOString(),
+        };
       });
     },
   };

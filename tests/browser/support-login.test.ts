@@ -11,12 +11,22 @@ const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let t: TestContext;
 let browser: Browser;
 beforeAll(async () => {
-  if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath}: run ./ops test (installs Debian's chromium) or set CHROMIUM_PATH`);
+  if (!existsSync(executablePath))
+    throw new Error(
+      `Chromium not found at ${executablePath}: run ./ops test (installs Debian's chromium) or set CHROMIUM_PATH`,
+    );
   t = await createTestContext();
   browser = await chromium.launch({
     executablePath,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 });
 afterAll(async () => {

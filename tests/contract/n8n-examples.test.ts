@@ -6,10 +6,18 @@ import { CONTROL_KEYS } from '../support/env.ts';
 import { uniqueId } from '../support/factories.ts';
 
 let t: TestContext;
-beforeAll(async () => { t = await createTestContext(); });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await createTestContext();
+});
+afterAll(async () => {
+  await t.close();
+});
 
-interface N8nNode { name: string; type: string; parameters: Record<string, any> }
+interface N8nNode {
+  name: string;
+  type: string;
+  parameters: Record<string, any>;
+}
 
 /**
  * Evaluates an n8n parameter the way n8n does: a leading '=' makes it an
@@ -33,7 +41,9 @@ function bodyOf(http: N8nNode, scope: Record<string, unknown>): unknown {
 
 /** Runs a workflow file's Set and HTTP Request nodes against the real API. */
 async function runExample(file: string, item: Record<string, string>) {
-  const wf = JSON.parse(readFileSync(new URL(`../../examples/n8n/${file}`, import.meta.url), 'utf8')) as { nodes: N8nNode[] };
+  const wf = JSON.parse(readFileSync(new URL(`../../examples/n8n/${file}`, import.meta.url), 'utf8')) as {
+    nodes: N8nNode[];
+  };
   const http = wf.nodes.find((n) => n.type === 'n8n-nodes-base.httpRequest')!;
   const setNode = wf.nodes.find((n) => n.type === 'n8n-nodes-base.set')!;
   const defaults = Object.fromEntries(setNode.parameters.assignments.assignments.map((a: any) => [a.name, a.value]));
@@ -44,8 +54,10 @@ async function runExample(file: string, item: Record<string, string>) {
     $execution: { id: uniqueId('exec') },
     $workflow: { id: 'wf-test-instance' },
   };
-  const headers = Object.fromEntries(http.parameters.headerParameters.parameters.map((h: any) => [h.name, resolve(h.value, scope)]));
-  const body = http.parameters.sendBody ? bodyOf(http, scope) as any : undefined;
+  const headers = Object.fromEntries(
+    http.parameters.headerParameters.parameters.map((h: any) => [h.name, resolve(h.value, scope)]),
+  );
+  const body = http.parameters.sendBody ? (bodyOf(http, scope) as any) : undefined;
   const res = await fetch(String(resolve(http.parameters.url, scope)), {
     method: http.parameters.method,
     headers: { ...headers, 'content-type': 'application/json' },
@@ -57,13 +69,18 @@ async function runExample(file: string, item: Record<string, string>) {
 describe('examples/n8n workflows drive the real API', () => {
   test('tenant-bootstrap.json bootstraps a tenant and its IF node reads result.ready', async () => {
     const businessId = uniqueId('biz');
-    const { status, json, body, wf } = await runExample('tenant-bootstrap.json', { businessId, businessName: 'From n8n' });
+    const { status, json, body, wf } = await runExample('tenant-bootstrap.json', {
+      businessId,
+      businessName: 'From n8n',
+    });
     expect(status).toBe(200);
     expect(body.meta.requestId).toMatch(/^n8n-wf-test-instance-exec-.+-bootstrap$/);
     expect(json.result).toMatchObject({ businessId, ready: true });
     const ifNode = wf.nodes.find((n) => n.type === 'n8n-nodes-base.if')!;
     expect(ifNode.parameters.conditions.conditions[0].leftValue).toBe('={{ $json.result.ready }}');
-    expect((await t.sql(`select business_name from client where id = ?`, [businessId]))[0].business_name).toBe('From n8n');
+    expect((await t.sql(`select business_name from client where id = ?`, [businessId]))[0].business_name).toBe(
+      'From n8n',
+    );
   });
 
   test('check-provisioning.json returns the provisioning score', async () => {
@@ -96,7 +113,9 @@ describe('example bodies are built as objects, so no input can break or extend t
 
   test('every example builds its body as one expression returning an object, never a string template', () => {
     for (const file of ['tenant-bootstrap.json', 'check-provisioning.json']) {
-      const wf = JSON.parse(readFileSync(new URL(`../../examples/n8n/${file}`, import.meta.url), 'utf8')) as { nodes: N8nNode[] };
+      const wf = JSON.parse(readFileSync(new URL(`../../examples/n8n/${file}`, import.meta.url), 'utf8')) as {
+        nodes: N8nNode[];
+      };
       for (const http of wf.nodes.filter((n) => n.type === 'n8n-nodes-base.httpRequest')) {
         expect(http.parameters.jsonBody).toMatch(/^=\{\{ \{[\s\S]*\} \}\}$/);
       }

@@ -10,9 +10,13 @@ beforeAll(async () => {
   const doc = (await t.anonymous.get('/openapi.json')).body;
   routes = Object.entries<any>(doc.paths)
     .filter(([path]) => path.startsWith('/api/admin'))
-    .flatMap(([path, ops]) => Object.keys(ops).map((m) => [m, path.replace(/\{\w+\}/g, 'some-id')] as [string, string]));
+    .flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => [m, path.replace(/\{\w+\}/g, 'some-id')] as [string, string]),
+    );
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 const send = (method: string, path: string) => (t.anonymous as any)[method](path);
 
@@ -42,7 +46,10 @@ describe('every cockpit route refuses callers without a valid operator key', () 
     await upsertOperatorKey(t.orm.em.fork(), 'to-revoke', key, 'operator');
     const c = await seedClient(t, { opsAlertsMuted: true, businessName: 'Keep Me' });
     await t.sql(`update operator_api_key set revoked_at = now() where name = 'to-revoke'`);
-    const res = await t.anonymous.delete(`/api/admin/clients/${c.id}`).set('Authorization', `Bearer ${key}`).send({ confirmBusinessName: 'Keep Me' });
+    const res = await t.anonymous
+      .delete(`/api/admin/clients/${c.id}`)
+      .set('Authorization', `Bearer ${key}`)
+      .send({ confirmBusinessName: 'Keep Me' });
     expect(res.status).toBe(401);
     expect((await t.sql(`select count(*)::int as n from client where id = ?`, [c.id]))[0].n).toBe(1);
   });

@@ -7,12 +7,16 @@ beforeAll(async () => {
   t = await createTestContext();
   await resetData(t);
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 async function insertAlerts(n: number, fields: { alertType?: string; severity?: string; resourceId?: string } = {}) {
   await t.sql(
-    `insert into alert_log (id, created_at, alert_type, alert_key, severity, resource_id, delivered_at, channel, metadata, resolved_at)
-     select 'a-' || md5(random()::text || g), now() - (g || ' seconds')::interval, ?, 'key-' || g, ?, ?, now(), 'sms', '{"n": 1}', now()
+    `insert into alert_log (id, created_at, alert_type, alert_key, severity, resource_id, delivered_at, channel,
+      metadata, resolved_at)
+     select 'a-' || md5(random()::text || g), now() - (g || ' seconds')::interval, ?, 'key-' || g, ?, ?, now(),
+       'sms', '{"n": 1}', now()
        from generate_series(1, ?) g`,
     [fields.alertType ?? 'STUCK_CLIENT', fields.severity ?? 'LOW', fields.resourceId ?? 'res-x', n],
   );
@@ -37,9 +41,16 @@ describe('GET /api/admin/alerts', () => {
     const times = alerts.map((a: any) => Date.parse(a.createdAt));
     expect([...times].sort((a, b) => b - a)).toEqual(times);
     expect(alerts[0]).toEqual({
-      id: expect.any(String), createdAt: expect.any(String), alertType: expect.any(String), alertKey: expect.any(String),
-      severity: expect.any(String), resourceId: expect.any(String), deliveredAt: expect.any(String), channel: 'sms',
-      metadata: { n: 1 }, resolvedAt: expect.any(String),
+      id: expect.any(String),
+      createdAt: expect.any(String),
+      alertType: expect.any(String),
+      alertKey: expect.any(String),
+      severity: expect.any(String),
+      resourceId: expect.any(String),
+      deliveredAt: expect.any(String),
+      channel: 'sms',
+      metadata: { n: 1 },
+      resolvedAt: expect.any(String),
     });
   });
 
@@ -49,7 +60,11 @@ describe('GET /api/admin/alerts', () => {
     expect(critical.body.data.total).toBe(2);
     expect(critical.body.data.alerts.every((a: any) => a.severity === 'CRITICAL')).toBe(true);
     const payment = await t.api.get('/api/admin/alerts?alertType=PAYMENT_BLOCK');
-    expect(payment.body.data.alerts.map((a: any) => a.alertType)).toEqual(['PAYMENT_BLOCK', 'PAYMENT_BLOCK', 'PAYMENT_BLOCK']);
+    expect(payment.body.data.alerts.map((a: any) => a.alertType)).toEqual([
+      'PAYMENT_BLOCK',
+      'PAYMENT_BLOCK',
+      'PAYMENT_BLOCK',
+    ]);
     const byClient = await t.api.get('/api/admin/alerts?resourceId=default-client');
     expect(byClient.body.data.total).toBe(3);
     expect(byClient.body.data.alerts.every((a: any) => a.resourceId === 'default-client')).toBe(true);
@@ -92,7 +107,11 @@ describe('GET /api/admin/alerts', () => {
   test('caps a limit above 200 at 200 instead of refusing it (spec: max 200)', async () => {
     const many = Array.from({ length: 140 }, (_, i) => [`cap-${i}`, `k-cap-${i}`]);
     for (const [id, key] of many) {
-      await t.sql(`insert into alert_log (id, alert_type, alert_key, severity, resource_id, channel, resolved_at) values (?, 'POOL_EMPTY', ?, 'LOW', 'cap-pool', 'ops_log', now())`, [id, key]);
+      await t.sql(
+        `insert into alert_log (id, alert_type, alert_key, severity, resource_id, channel, resolved_at) values (?,
+          'POOL_EMPTY', ?, 'LOW', 'cap-pool', 'ops_log', now())`,
+        [id, key],
+      );
     }
     const res = await t.api.get('/api/admin/alerts?limit=500');
     expect(res.status).toBe(200);
@@ -155,8 +174,13 @@ describe('GET /api/admin/clients and /clients/:id', () => {
     expect(res.body).toEqual({
       success: true,
       data: expect.objectContaining({
-        id: c.id, businessName: 'Test Business', onboardingComplete: false, opsAlertsMuted: false, paymentActive: false,
-        paymentGateAlertedAt: null, twilioNumber: c.number,
+        id: c.id,
+        businessName: 'Test Business',
+        onboardingComplete: false,
+        opsAlertsMuted: false,
+        paymentActive: false,
+        paymentGateAlertedAt: null,
+        twilioNumber: c.number,
         onboardingState: expect.objectContaining({ currentStep: 'S4_HOURS', stuckDetectedAt: null }),
       }),
     });

@@ -6,34 +6,53 @@ import { uniqueId } from '../support/factories.ts';
 import { opsWorkflowId } from '../../src/control/ops-execute.contract.ts';
 
 let t: TestContext;
-beforeAll(async () => { t = await createTestContext(); });
-afterAll(async () => { await t.close(); });
-beforeEach(async () => { await t.sql('truncate rate_limit'); });
+beforeAll(async () => {
+  t = await createTestContext();
+});
+afterAll(async () => {
+  await t.close();
+});
+beforeEach(async () => {
+  await t.sql('truncate rate_limit');
+});
 
 const auditOf = (requestId: string) =>
   t.sql(`select outcome, actor_id from audit_event where after->>'requestId' = ? order by id`, [requestId]);
 
 describe('requestIds are scoped to the calling key', () => {
-  test('one key\'s requestId neither blocks nor answers another key\'s request with the same requestId', async () => {
+  test("one key's requestId neither blocks nor answers another key's request with the same requestId", async () => {
     const requestId = newRequestId('shared');
     const businessId = uniqueId('biz');
-    const readonly = await execute(t, { tool: 'tenant.provisioningSummary', payload: { businessId }, meta: { requestId } }, 'readonly');
+    const readonly = await execute(
+      t,
+      { tool: 'tenant.provisioningSummary', payload: { businessId }, meta: { requestId } },
+      'readonly',
+    );
     expect(readonly.status).toBe(200);
     expect(readonly.body.result.exists).toBe(false);
 
     // The same requestId from n8n's key, another payload: its own request, not 422 and not the readonly answer.
-    const n8n = await execute(t, bootstrapBody(businessId, { requestId, skipBillingCheck: true, skipVoiceTest: true }), 'n8n');
+    const n8n = await execute(
+      t,
+      bootstrapBody(businessId, { requestId, skipBillingCheck: true, skipVoiceTest: true }),
+      'n8n',
+    );
     expect(n8n.status).toBe(200);
     expect(n8n.body._meta.cached).toBe(false);
     expect(n8n.body.result).toMatchObject({ businessId, ready: true });
 
     // Each key's replay answers its own stored result.
-    const readonlyAgain = await execute(t, { tool: 'tenant.provisioningSummary', payload: { businessId }, meta: { requestId } }, 'readonly');
+    const readonlyAgain = await execute(
+      t,
+      { tool: 'tenant.provisioningSummary', payload: { businessId }, meta: { requestId } },
+      'readonly',
+    );
     expect(readonlyAgain.body).toMatchObject({ result: { exists: false }, _meta: { cached: true } });
     expect(await runsOf(t.temporal.client, opsWorkflowId('readonly', requestId))).toHaveLength(1);
     expect(await runsOf(t.temporal.client, opsWorkflowId('n8n', requestId))).toHaveLength(1);
     expect(await t.sql(`select scope from idempotency_record where key = ? order by scope`, [requestId])).toEqual([
-      { scope: 'ops.execute:n8n' }, { scope: 'ops.execute:readonly' },
+      { scope: 'ops.execute:n8n' },
+      { scope: 'ops.execute:readonly' },
     ]);
   });
 
@@ -67,26 +86,61 @@ describe('a cached replay', () => {
   });
 });
 
-describe('requests the spec\'s own n8n templates send', () => {
+describe("requests the spec's own n8n templates send", () => {
   test('an empty name (an unset n8n field) is accepted and the businessId names the tenant', async () => {
     const businessId = uniqueId('biz');
-    const res = await execute(t, { tool: 'tenant.bootstrap', payload: { businessId, name: '' }, meta: { requestId: newRequestId(), dryRun: false } }, 'n8n');
+    const res = await execute(
+      t,
+      {
+        tool: 'tenant.bootstrap',
+        payload: { businessId, name: '' },
+        meta: { requestId: newRequestId(), dryRun: false },
+      },
+      'n8n',
+    );
     expect(res.status).toBe(200);
-    expect((await t.sql(`select business_name from client where id = ?`, [businessId]))[0].business_name).toBe(businessId);
+    expect((await t.sql(`select business_name from client where id = ?`, [businessId]))[0].business_name).toBe(
+      businessId,
+    );
   });
 
   test('extra keys in meta are accepted and ignored; a known key spelled another way is refused', async () => {
     const businessId = uniqueId('biz');
-    const extra = await execute(t, { tool: 'tenant.ensure', payload: { businessId }, meta: { requestId: newRequestId(), workflow: 'onboarding', source: 'n8n', actor: { type: 'system', id: 'flow-1', name: 'Onboarding' } } }, 'n8n');
+    const extra = await execute(
+      t,
+      {
+        tool: 'tenant.ensure',
+        payload: { businessId },
+        meta: {
+          requestId: newRequestId(),
+          workflow: 'onboarding',
+          source: 'n8n',
+          actor: { type: 'system', id: 'flow-1', name: 'Onboarding' },
+        },
+      },
+      'n8n',
+    );
     expect(extra.status).toBe(200);
-    const typo = await execute(t, { tool: 'tenant.ensure', payload: { businessId }, meta: { requestId: 'typo-1', dryrun: true } }, 'n8n');
+    const typo = await execute(
+      t,
+      { tool: 'tenant.ensure', payload: { businessId }, meta: { requestId: 'typo-1', dryrun: true } },
+      'n8n',
+    );
     expect(typo.status).toBe(400);
-    expect(typo.body.error.details.issues).toContainEqual({ field: 'body.meta.dryrun', message: 'unknown key; did you mean dryRun?' });
+    expect(typo.body.error.details.issues).toContainEqual({
+      field: 'body.meta.dryrun',
+      message: 'unknown key; did you mean dryRun?',
+    });
   });
 
   test('a VALIDATION_ERROR names the requestId and tool it could read', async () => {
     const res = await execute(t, { tool: 'tenant.bootstrap', payload: 'oops', meta: { requestId: 'named-1' } });
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ ok: false, requestId: 'named-1', tool: 'tenant.bootstrap', error: { code: 'VALIDATION_ERROR' } });
+    expect(res.body).toMatchObject({
+      ok: false,
+      requestId: 'named-1',
+      tool: 'tenant.bootstrap',
+      error: { code: 'VALIDATION_ERROR' },
+    });
   });
 });

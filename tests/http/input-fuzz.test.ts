@@ -34,25 +34,75 @@ function seeded(seed: number) {
   };
 }
 const rand = seeded(42);
-const randomBytes = (n: number) => Array.from({ length: n }, () => `%${Math.floor(rand() * 256).toString(16).padStart(2, '0')}`).join('');
+const randomBytes = (n: number) =>
+  Array.from(
+    { length: n },
+    () =>
+      `%${Math.floor(rand() * 256)
+        .toString(16)
+        .padStart(2, '0')}`,
+  ).join('');
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 
 /** Raw (already URL-encoded) hostile values for a path or query parameter. */
 const HOSTILE_RAW = [
-  '%00', 'a%00b', '%C0%80', '%ED%A0%80', '%FF%FE', randomBytes(8), randomBytes(40), '%ED%B0%80%F0%9F',
-  '1e309', '-1', '0', '99999999999999999999999', 'NaN', 'Infinity', '1.5', 'true', '%20', '',
-  'x'.repeat(5000), encodeURIComponent('"; drop table client; --'), encodeURIComponent('../../etc/passwd'),
-  b64(['2020-01-01T00:00:00Z', 'a\u0000b']), b64(['-271821-04-20T00:00:00Z', 'x']), b64(['2020-01-01T00:00:00Z', 5]),
-  b64({ at: 1 }), b64(null), b64(['2020-01-01T00:00:00Z']), 'not-base64!!', b64(['+275760-09-13T00:00:00Z', 'x']),
+  '%00',
+  'a%00b',
+  '%C0%80',
+  '%ED%A0%80',
+  '%FF%FE',
+  randomBytes(8),
+  randomBytes(40),
+  '%ED%B0%80%F0%9F',
+  '1e309',
+  '-1',
+  '0',
+  '99999999999999999999999',
+  'NaN',
+  'Infinity',
+  '1.5',
+  'true',
+  '%20',
+  '',
+  'x'.repeat(5000),
+  encodeURIComponent('"; drop table client; --'),
+  encodeURIComponent('../../etc/passwd'),
+  b64(['2020-01-01T00:00:00Z', 'a\u0000b']),
+  b64(['-271821-04-20T00:00:00Z', 'x']),
+  b64(['2020-01-01T00:00:00Z', 5]),
+  b64({ at: 1 }),
+  b64(null),
+  b64(['2020-01-01T00:00:00Z']),
+  'not-base64!!',
+  b64(['+275760-09-13T00:00:00Z', 'x']),
 ];
 
 /** Hostile JSON values for a body field. */
 const HOSTILE_JSON: unknown[] = [
-  'a\u0000b', '\ud800', 'x'.repeat(20_000), 1e308, -1, 2 ** 53 + 1, true, null, [], ['a\u0000'], {}, { '\u0000': 1 },
-  { nested: { deeper: { deepest: 'x\u0000' } } }, '', ' ',
+  'a\u0000b',
+  '\ud800',
+  'x'.repeat(20_000),
+  1e308,
+  -1,
+  2 ** 53 + 1,
+  true,
+  null,
+  [],
+  ['a\u0000'],
+  {},
+  { '\u0000': 1 },
+  { nested: { deeper: { deepest: 'x\u0000' } } },
+  '',
+  ' ',
 ];
 
-interface Operation { method: string; path: string; security: string | null; params: { name: string; in: string }[]; bodyFields: string[] }
+interface Operation {
+  method: string;
+  path: string;
+  security: string | null;
+  params: { name: string; in: string }[];
+  bodyFields: string[];
+}
 
 async function operations(): Promise<Operation[]> {
   const doc = (await t.anonymous.get('/openapi.json')).body;
@@ -62,9 +112,11 @@ async function operations(): Promise<Operation[]> {
       const security = op.security?.[0] ? Object.keys(op.security[0])[0] : null;
       const schema = op.requestBody?.content?.['application/json']?.schema;
       const fields = new Set<string>();
-      for (const s of [schema, ...(schema?.anyOf ?? [])]) for (const k of Object.keys(s?.properties ?? {})) fields.add(k);
+      for (const s of [schema, ...(schema?.anyOf ?? [])])
+        for (const k of Object.keys(s?.properties ?? {})) fields.add(k);
       // Logging out would end the session the other routes are probed with.
-      if (path !== '/admin/logout') ops.push({ method, path, security, params: op.parameters ?? [], bodyFields: [...fields] });
+      if (path !== '/admin/logout')
+        ops.push({ method, path, security, params: op.parameters ?? [], bodyFields: [...fields] });
     }
   }
   return ops;
@@ -82,7 +134,9 @@ function send(op: Operation, url: string, body?: unknown) {
 
 /** The path with every parameter set to a harmless existing value, except `hostile` for `name`. */
 function urlFor(op: Operation, name: string | null, raw: string) {
-  let url = op.path.replace(/\{(\w+)\}/g, (_m, p) => (p === name ? raw : p === 'id' && op.path.includes('conversations') ? conversation.id : 'fuzz-tenant'));
+  let url = op.path.replace(/\{(\w+)\}/g, (_m, p) =>
+    p === name ? raw : p === 'id' && op.path.includes('conversations') ? conversation.id : 'fuzz-tenant',
+  );
   if (name && op.params.some((p) => p.name === name && p.in === 'query')) url += `?${name}=${raw}`;
   return url;
 }
@@ -98,11 +152,18 @@ describe('hostile input never answers 5xx', () => {
           const url = urlFor(op, p.name, raw);
           const res = await send(op, url, op.method === 'get' ? undefined : {});
           statuses.add(res.status);
-          if (res.status >= 500) failures.push(`${op.method.toUpperCase()} ${url.slice(0, 120)} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+          if (res.status >= 500)
+            failures.push(
+              `${op.method.toUpperCase()} ${url.slice(0, 120)} → ${res.status} ${JSON.stringify(res.body).slice(
+                0,
+                200,
+              )}`,
+            );
         }
       }
       // The credential must have been accepted, or the route was never really probed.
-      if (op.params.length && [...statuses].every((s) => s === 401 || s === 302)) neverPastAuth.push(`${op.method} ${op.path}`);
+      if (op.params.length && [...statuses].every((s) => s === 401 || s === 302))
+        neverPastAuth.push(`${op.method} ${op.path}`);
       // Unknown and repeated query parameters.
       for (const q of ['?limit=1&limit=2', '?cursor=a&cursor=b', `?${'x'.repeat(300)}=%00`, '?severity[]=HIGH']) {
         const res = await send(op, urlFor(op, null, '') + q, op.method === 'get' ? undefined : {});
@@ -121,7 +182,11 @@ describe('hostile input never answers 5xx', () => {
       for (const field of op.bodyFields) for (const v of HOSTILE_JSON) bodies.push({ [field]: v });
       for (const body of bodies) {
         const res = await send(op, url, body);
-        if (res.status >= 500) failures.push(`${op.method.toUpperCase()} ${url} ${JSON.stringify(body).slice(0, 80)} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+        if (res.status >= 500)
+          failures.push(
+            `${op.method.toUpperCase()} ${url} ${JSON.stringify(body).slice(0, 80)} → ${res.status} ` +
+              `${JSON.stringify(res.body).slice(0, 200)}`,
+          );
       }
     }
     expect(failures).toEqual([]);
@@ -131,21 +196,47 @@ describe('hostile input never answers 5xx', () => {
     await t.sql(`insert into client (id, business_name) values ('fuzz-nul', 'Nul') on conflict do nothing`);
     const res = await t.api.patch('/api/admin/clients/fuzz-nul/mute-alerts').send({ muted: true, note: 'a\u0000b' });
     expect(res.status).toBe(400);
-    expect(res.body.error.details.issues).toEqual([{ field: 'body.note', message: 'must not contain NUL (\\u0000) characters' }]);
+    expect(res.body.error.details.issues).toEqual([
+      { field: 'body.note', message: 'must not contain NUL (\\u0000) characters' },
+    ]);
     const [row] = await t.sql(`select ops_alerts_muted from client where id = 'fuzz-nul'`);
     expect(row.ops_alerts_muted).toBe(false);
   });
 });
 
 describe('fields written to the audit row are checked before any effect', () => {
-  const ensure = (businessId: string, actorId: string, name = 'Audited') => t.anonymous.post('/api/internal/ops/execute')
-    .set('x-book8-internal-secret', CONTROL_KEYS.admin)
-    .send({ tool: 'tenant.ensure', payload: { businessId, name }, meta: { requestId: `audit-${businessId}`, actor: { type: 'system', id: actorId } } });
+  const ensure = (businessId: string, actorId: string, name = 'Audited') =>
+    t.anonymous
+      .post('/api/internal/ops/execute')
+      .set('x-book8-internal-secret', CONTROL_KEYS.admin)
+      .send({
+        tool: 'tenant.ensure',
+        payload: { businessId, name },
+        meta: { requestId: `audit-${businessId}`, actor: { type: 'system', id: actorId } },
+      });
 
   test.each([
-    ['a NUL in the actor id', 'n8n\u0000flow', 'Audited', 'body.meta.actor.id', 'must not contain NUL (\\u0000) characters'],
-    ['an over-long actor id', 'x'.repeat(10_000), 'Audited', 'body.meta.actor.id', 'Too big: expected string to have <=200 characters'],
-    ['a NUL in a tool argument', 'n8n', 'Acme\u0000Corp', 'body.payload.name', 'must not contain NUL (\\u0000) characters'],
+    [
+      'a NUL in the actor id',
+      'n8n\u0000flow',
+      'Audited',
+      'body.meta.actor.id',
+      'must not contain NUL (\\u0000) characters',
+    ],
+    [
+      'an over-long actor id',
+      'x'.repeat(10_000),
+      'Audited',
+      'body.meta.actor.id',
+      'Too big: expected string to have <=200 characters',
+    ],
+    [
+      'a NUL in a tool argument',
+      'n8n',
+      'Acme\u0000Corp',
+      'body.payload.name',
+      'must not contain NUL (\\u0000) characters',
+    ],
   ])('%s: 400 naming the field, no tenant created, no run started', async (_label, actorId, name, field, message) => {
     const businessId = `biz-audit-${Math.floor(rand() * 1e9)}`;
     const res = await ensure(businessId, actorId, name);

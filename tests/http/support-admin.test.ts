@@ -8,7 +8,9 @@ beforeAll(async () => {
   t = await createTestContext();
   cookie = await login(t, await createOperator(t));
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 const api = {
   get: (p: string) => t.anonymous.get(p).set('Cookie', cookie),
@@ -38,7 +40,10 @@ describe('login and sessions', () => {
     expect(setCookie).toContain('samesite=strict');
     expect(setCookie).toContain('path=/admin');
     expect(setCookie).not.toContain('secure');
-    const rows = await t.sql(`select token_hash from operator_session s join operator_account a on a.id = s.account_id where a.username = ?`, [creds.username]);
+    const rows = await t.sql(
+      `select token_hash from operator_session s join operator_account a on a.id = s.account_id where a.username = ?`,
+      [creds.username],
+    );
     expect(rows).toHaveLength(1);
     expect(setCookie).not.toContain(rows[0].token_hash);
   });
@@ -48,14 +53,22 @@ describe('login and sessions', () => {
     const res = await t.anonymous.post('/admin/login').set('Accept', 'application/json').type('form').send(creds);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ success: true, data: { username: creds.username, expiresAt: expect.any(String) } });
-    const bad = await t.anonymous.post('/admin/login').set('Accept', 'application/json').type('form').send({ ...creds, password: 'no' });
+    const bad = await t.anonymous
+      .post('/admin/login')
+      .set('Accept', 'application/json')
+      .type('form')
+      .send({ ...creds, password: 'no' });
     expect([bad.status, bad.body]).toEqual([401, { success: false, error: 'Invalid username or password' }]);
   });
 
   test('the cookie is Secure when the request came over https', async () => {
     const behindTls = await createTestContext({ env: { TRUST_PROXY: 'true' } });
     try {
-      const res = await behindTls.anonymous.post('/admin/login').set('X-Forwarded-Proto', 'https').type('form').send(await createOperator(behindTls));
+      const res = await behindTls.anonymous
+        .post('/admin/login')
+        .set('X-Forwarded-Proto', 'https')
+        .type('form')
+        .send(await createOperator(behindTls));
       const setCookie = (res.headers['set-cookie'] as unknown as string[]).join('\n');
       expect(setCookie).toContain('__Host-ops_session=');
       expect(setCookie).toContain('secure');
@@ -66,12 +79,18 @@ describe('login and sessions', () => {
 
   test('wrong password: 401, and the page says so without saying which field was wrong', async () => {
     const creds = await createOperator(t);
-    const form = await t.anonymous.post('/admin/login').type('form').send({ ...creds, password: 'nope' });
+    const form = await t.anonymous
+      .post('/admin/login')
+      .type('form')
+      .send({ ...creds, password: 'nope' });
     expect(form.status).toBe(401);
     expect(form.text).toContain('role="alert"');
     expect(form.text).toContain('Invalid username or password.');
     expect(form.headers['set-cookie']).toBeUndefined();
-    const json = await t.anonymous.post('/admin/login').set('Accept', 'application/json').send({ username: 'nobody-at-all', password: 'x' });
+    const json = await t.anonymous
+      .post('/admin/login')
+      .set('Accept', 'application/json')
+      .send({ username: 'nobody-at-all', password: 'x' });
     expect(json.status).toBe(401);
     expect(json.body).toEqual({ success: false, error: 'Invalid username or password' });
   });
@@ -79,7 +98,14 @@ describe('login and sessions', () => {
   test('repeated failures lock the username, even for the right password', async () => {
     const creds = await createOperator(t);
     for (let i = 0; i < 5; i++) {
-      expect((await t.anonymous.post('/admin/login').set('Accept', 'application/json').send({ ...creds, password: `wrong-${i}` })).status).toBe(401);
+      expect(
+        (
+          await t.anonymous
+            .post('/admin/login')
+            .set('Accept', 'application/json')
+            .send({ ...creds, password: `wrong-${i}` })
+        ).status,
+      ).toBe(401);
     }
     const locked = await t.anonymous.post('/admin/login').set('Accept', 'application/json').send(creds);
     expect(locked.status).toBe(429);
@@ -105,7 +131,11 @@ describe('login and sessions', () => {
     } finally {
       await replica.close();
     }
-    await t.sql(`update operator_session set expires_at = now() - interval '1 second' from operator_account a where a.id = account_id and a.username = ?`, [creds.username]);
+    await t.sql(
+      `update operator_session set expires_at = now() - interval '1 second' from operator_account a where a.id =
+        account_id and a.username = ?`,
+      [creds.username],
+    );
     expect((await t.anonymous.get('/admin/api/stats').set('Cookie', mine)).status).toBe(302);
 
     const again = await login(t, creds);
@@ -125,9 +155,15 @@ describe('conversations API (spec 001)', () => {
     const mine = res.body.data.filter((c: any) => ids.includes(c.id));
     expect(mine.map((c: any) => c.id)).toEqual([ids[2], ids[1], ids[0]]);
     expect(mine[0]).toEqual({
-      id: ids[2], customerName: 'Customer 2', channel: 'web', status: 'active',
-      createdAt: expect.any(String), updatedAt: expect.any(String),
-      messageCount: 2, lastMessage: `message 1 of ${ids[2]}`, lastMessageAt: expect.any(String),
+      id: ids[2],
+      customerName: 'Customer 2',
+      channel: 'web',
+      status: 'active',
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+      messageCount: 2,
+      lastMessage: `message 1 of ${ids[2]}`,
+      lastMessageAt: expect.any(String),
     });
     const times = res.body.data.map((c: any) => Date.parse(c.updatedAt));
     expect([...times].sort((a, b) => b - a)).toEqual(times);
@@ -145,13 +181,25 @@ describe('conversations API (spec 001)', () => {
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ id: ids[0], status: 'active', summary: 'Resolved.' });
     expect(res.body.data.messages.map((m: any) => [m.id, m.role, m.userId])).toEqual([
-      [`${ids[0]}-m0`, 'user', null], [`${ids[0]}-m1`, 'assistant', null], [`${ids[0]}-m2`, 'user', null],
+      [`${ids[0]}-m0`, 'user', null],
+      [`${ids[0]}-m1`, 'assistant', null],
+      [`${ids[0]}-m2`, 'user', null],
     ]);
-    expect(res.body.data.messages[0]).toEqual({ id: `${ids[0]}-m0`, message: `message 0 of ${ids[0]}`, role: 'user', userId: null, createdAt: expect.any(String) });
+    expect(res.body.data.messages[0]).toEqual({
+      id: `${ids[0]}-m0`,
+      message: `message 0 of ${ids[0]}`,
+      role: 'user',
+      userId: null,
+      createdAt: expect.any(String),
+    });
   });
 
   test('unknown conversation: 404 with the spec body', async () => {
-    for (const req of [api.get('/admin/api/conversations/nope'), api.post('/admin/api/conversations/nope/kill'), api.put('/admin/api/conversations/nope').send({ channel: 'sms' })]) {
+    for (const req of [
+      api.get('/admin/api/conversations/nope'),
+      api.post('/admin/api/conversations/nope/kill'),
+      api.put('/admin/api/conversations/nope').send({ channel: 'sms' }),
+    ]) {
       const res = await req;
       expect(res.status).toBe(404);
       expect(res.body).toEqual({ success: false, error: 'Conversation not found' });
@@ -161,22 +209,37 @@ describe('conversations API (spec 001)', () => {
   test('stats agree with the rows', async () => {
     await seedConversations(t, 4, 3);
     const res = await api.get('/admin/api/stats');
-    const [rows] = await t.sql(`select (select count(*)::int from conversation) as c, (select count(*)::int from message) as m`);
+    const [rows] = await t.sql(
+      `select (select count(*)::int from conversation) as c, (select count(*)::int from message) as m`,
+    );
     expect(res.body).toEqual({
       success: true,
-      data: { totalConversations: rows.c, totalMessages: rows.m, averageMessagesPerConversation: Math.round((rows.m / rows.c) * 10) / 10 },
+      data: {
+        totalConversations: rows.c,
+        totalMessages: rows.m,
+        averageMessagesPerConversation: Math.round((rows.m / rows.c) * 10) / 10,
+      },
     });
   });
 
   test('PUT changes customerName and channel, audited, and answers the spec message', async () => {
     const { ids } = await seedConversations(t, 1, 1);
-    const res = await api.put(`/admin/api/conversations/${ids[0]}`).send({ customerName: 'John Doe Updated', channel: 'email' });
+    const res = await api
+      .put(`/admin/api/conversations/${ids[0]}`)
+      .send({ customerName: 'John Doe Updated', channel: 'email' });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ success: true, message: 'Conversation updated successfully' });
     const [row] = await t.sql(`select customer_name, channel from conversation where id = ?`, [ids[0]]);
     expect(row).toEqual({ customer_name: 'John Doe Updated', channel: 'email' });
-    const [audit] = await t.sql(`select action, actor_type, before, after from audit_event where resource_id = ?`, [ids[0]]);
-    expect(audit).toMatchObject({ action: 'conversation.update', actor_type: 'operator-session', before: { channel: 'web' }, after: { channel: 'email' } });
+    const [audit] = await t.sql(`select action, actor_type, before, after from audit_event where resource_id = ?`, [
+      ids[0],
+    ]);
+    expect(audit).toMatchObject({
+      action: 'conversation.update',
+      actor_type: 'operator-session',
+      before: { channel: 'web' },
+      after: { channel: 'email' },
+    });
   });
 
   test.each([
@@ -192,45 +255,59 @@ describe('conversations API (spec 001)', () => {
     expect(res.body.success).toBe(false);
     expect(res.body.error).toEqual(expect.any(String));
     expect(res.body.details.issues.map((i: any) => i.field)).toContain(field);
-    expect((await t.sql(`select status, channel, customer_name from conversation where id = ?`, [ids[0]]))[0]).toEqual({ status: 'active', channel: 'web', customer_name: 'Customer 0' });
+    expect((await t.sql(`select status, channel, customer_name from conversation where id = ?`, [ids[0]]))[0]).toEqual({
+      status: 'active',
+      channel: 'web',
+      customer_name: 'Customer 0',
+    });
   });
 });
 
 describe('kill, reactivate and the customer channel', () => {
   async function startConversation(tenant: string) {
-    const res = await t.anonymous.post('/api/support/conversations').send({ tenantId: tenant, customerName: 'Jane', channel: 'web' });
+    const res = await t.anonymous
+      .post('/api/support/conversations')
+      .send({ tenantId: tenant, customerName: 'Jane', channel: 'web' });
     expect(res.status).toBe(201);
     return res.body as { conversationId: string; conversationToken: string };
   }
   const send = (id: string, token: string, message: string) =>
     t.anonymous.post(`/api/support/conversations/${id}/messages`).set('X-Conversation-Token', token).send({ message });
 
-  test('a killed conversation refuses customer messages with the exact 403 body and stores nothing; reactivating opens it again', async () => {
-    const { tenant } = await seedConversations(t, 0, 0);
-    const { conversationId: id, conversationToken: token } = await startConversation(tenant);
-    expect((await send(id, token, 'Hello, I need help')).status).toBe(201);
+  test(
+    'a killed conversation refuses customer messages with the exact 403 body and stores nothing; reactivating ' +
+      'opens it again',
+    async () => {
+      const { tenant } = await seedConversations(t, 0, 0);
+      const { conversationId: id, conversationToken: token } = await startConversation(tenant);
+      expect((await send(id, token, 'Hello, I need help')).status).toBe(201);
 
-    const killed = await api.post(`/admin/api/conversations/${id}/kill`);
-    expect(killed.body).toEqual({ success: true, message: 'Conversation killed successfully' });
-    const refused = await send(id, token, 'Are you there?');
-    expect(refused.status).toBe(403);
-    expect(refused.body).toEqual({ error: 'This conversation has been closed and cannot accept new messages' });
-    expect(await t.sql(`select content from message where conversation_id = ? order by created_at`, [id])).toEqual([{ content: 'Hello, I need help' }]);
-    expect((await api.get(`/admin/api/conversations/${id}`)).body.data.status).toBe('killed');
+      const killed = await api.post(`/admin/api/conversations/${id}/kill`);
+      expect(killed.body).toEqual({ success: true, message: 'Conversation killed successfully' });
+      const refused = await send(id, token, 'Are you there?');
+      expect(refused.status).toBe(403);
+      expect(refused.body).toEqual({ error: 'This conversation has been closed and cannot accept new messages' });
+      expect(await t.sql(`select content from message where conversation_id = ? order by created_at`, [id])).toEqual([
+        { content: 'Hello, I need help' },
+      ]);
+      expect((await api.get(`/admin/api/conversations/${id}`)).body.data.status).toBe('killed');
 
-    const reactivated = await api.post(`/admin/api/conversations/${id}/reactivate`);
-    expect(reactivated.body).toEqual({ success: true, message: 'Conversation reactivated successfully' });
-    expect((await send(id, token, 'Back again')).status).toBe(201);
-    const detail = await api.get(`/admin/api/conversations/${id}`);
-    expect(detail.body.data.messages.map((m: any) => m.message)).toEqual(['Hello, I need help', 'Back again']);
-    const audit = await t.sql(`select action from audit_event where resource_id = ? order by id`, [id]);
-    expect(audit.map((a: any) => a.action)).toEqual(['conversation.kill', 'conversation.reactivate']);
-  });
+      const reactivated = await api.post(`/admin/api/conversations/${id}/reactivate`);
+      expect(reactivated.body).toEqual({ success: true, message: 'Conversation reactivated successfully' });
+      expect((await send(id, token, 'Back again')).status).toBe(201);
+      const detail = await api.get(`/admin/api/conversations/${id}`);
+      expect(detail.body.data.messages.map((m: any) => m.message)).toEqual(['Hello, I need help', 'Back again']);
+      const audit = await t.sql(`select action from audit_event where resource_id = ? order by id`, [id]);
+      expect(audit.map((a: any) => a.action)).toEqual(['conversation.kill', 'conversation.reactivate']);
+    },
+  );
 
   test('a message needs the conversation token', async () => {
     const { tenant } = await seedConversations(t, 0, 0);
     const { conversationId: id } = await startConversation(tenant);
-    expect((await t.anonymous.post(`/api/support/conversations/${id}/messages`).send({ message: 'x' })).status).toBe(401);
+    expect((await t.anonymous.post(`/api/support/conversations/${id}/messages`).send({ message: 'x' })).status).toBe(
+      401,
+    );
     expect((await send(id, 'wrong-token', 'x')).status).toBe(401);
     expect((await t.sql(`select count(*)::int as n from message where conversation_id = ?`, [id]))[0].n).toBe(0);
   });
@@ -247,7 +324,9 @@ describe('kill, reactivate and the customer channel', () => {
   test('an unknown tenant gets the same answer as a known one, and nothing is stored', async () => {
     const { tenant } = await seedConversations(t, 0, 0);
     const known = await t.anonymous.post('/api/support/conversations').send({ tenantId: tenant, channel: 'web' });
-    const unknown = await t.anonymous.post('/api/support/conversations').send({ tenantId: 'no-such-tenant-xyz', channel: 'web' });
+    const unknown = await t.anonymous
+      .post('/api/support/conversations')
+      .send({ tenantId: 'no-such-tenant-xyz', channel: 'web' });
     expect(unknown.status).toBe(known.status);
     expect(Object.keys(unknown.body).sort()).toEqual(Object.keys(known.body).sort());
     expect(unknown.body.conversationId).toMatch(/^conv_[0-9a-f]{20}$/);
@@ -261,9 +340,15 @@ describe('kill, reactivate and the customer channel', () => {
 
   test('a cross-site form post cannot kill a conversation', async () => {
     const { ids } = await seedConversations(t, 1, 0);
-    const fromEvil = await api.post(`/admin/api/conversations/${ids[0]}/kill`).set('Origin', 'https://evil.example').type('form').send('x=1');
+    const fromEvil = await api
+      .post(`/admin/api/conversations/${ids[0]}/kill`)
+      .set('Origin', 'https://evil.example')
+      .type('form')
+      .send('x=1');
     expect(fromEvil.status).toBe(403);
-    const markedCrossSite = await api.post(`/admin/api/conversations/${ids[0]}/kill`).set('Sec-Fetch-Site', 'cross-site');
+    const markedCrossSite = await api
+      .post(`/admin/api/conversations/${ids[0]}/kill`)
+      .set('Sec-Fetch-Site', 'cross-site');
     expect(markedCrossSite.status).toBe(403);
     expect((await t.sql(`select status from conversation where id = ?`, [ids[0]]))[0].status).toBe('active');
     // A browser would not even send the cookie cross-site: it is SameSite=Strict (asserted at login above).
@@ -290,7 +375,9 @@ describe('the public customer side', () => {
     await t.sql(`delete from rate_limit where key like '%support-start%'`);
     const statuses: number[] = [];
     for (let i = 0; i < 31; i++) {
-      statuses.push((await t.anonymous.post('/api/support/conversations').send({ tenantId: tenant, channel: 'web' })).status);
+      statuses.push(
+        (await t.anonymous.post('/api/support/conversations').send({ tenantId: tenant, channel: 'web' })).status,
+      );
     }
     expect(statuses.slice(0, 30).every((s) => s === 201)).toBe(true);
     const limited = await t.anonymous.post('/api/support/conversations').send({ tenantId: tenant, channel: 'web' });

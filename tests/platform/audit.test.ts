@@ -10,10 +10,14 @@ beforeAll(async () => {
   await t.api.patch(`/api/admin/clients/${c.id}/mute-alerts`).send({ muted: true });
   [{ id: auditId }] = await t.sql(`select id from audit_event where resource_id = ?`, [c.id]);
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 test('audit events cannot be updated', async () => {
-  await expect(t.sql(`update audit_event set outcome = 'tampered' where id = ?`, [auditId])).rejects.toThrow(/append-only: UPDATE refused/);
+  await expect(t.sql(`update audit_event set outcome = 'tampered' where id = ?`, [auditId])).rejects.toThrow(
+    /append-only: UPDATE refused/,
+  );
   expect((await t.sql(`select outcome from audit_event where id = ?`, [auditId]))[0].outcome).toBe('success');
 });
 

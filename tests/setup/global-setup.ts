@@ -34,7 +34,10 @@ async function setUp(config: { maxWorkers: number }, stops: (() => Promise<void>
   const services = await startEphemeralServices('test', log);
   stops.push(() => services.stop());
   const [stripeMock, twilioMock] = await mocksStarting;
-  stops.push(() => stripeMock.stop(), () => twilioMock.stop());
+  stops.push(
+    () => stripeMock.stop(),
+    () => twilioMock.stop(),
+  );
   const { adminUrl, temporalAddress } = services;
   const template = `ops_test_template_${runId}`;
   const templateUrl = await ensureDatabase(adminUrl, template);
@@ -58,7 +61,10 @@ async function setUp(config: { maxWorkers: number }, stops: (() => Promise<void>
   for (let i = 1; i <= workers; i++) {
     const stripe = await startRecordingProxy(stripeMock.url, await freePort());
     const twilio = await startRecordingProxy(twilioMock.url, await freePort());
-    stops.push(async () => { stripe.server.close(); twilio.server.close(); });
+    stops.push(async () => {
+      stripe.server.close();
+      twilio.server.close();
+    });
     process.env[`OPS_TEST_STRIPE_PROXY_${i}`] = stripe.url;
     process.env[`OPS_TEST_TWILIO_PROXY_${i}`] = twilio.url;
     proxies.push({ stripeApiBase: stripe.url, twilioApiBase: twilio.url });
@@ -73,6 +79,9 @@ async function setUp(config: { maxWorkers: number }, stops: (() => Promise<void>
       }),
     ),
   );
-  for (const c of children) stops.unshift(async () => { c.kill('SIGTERM'); });
+  for (const c of children)
+    stops.unshift(async () => {
+      c.kill('SIGTERM');
+    });
   log(`ready in ${Date.now() - started} ms: ${workers} databases, ${workers} workers, Temporal at ${temporalAddress}`);
 }

@@ -27,7 +27,9 @@ export interface TestContext {
 }
 
 /** The real API (real ORM, real Temporal client) over this jest worker's database. */
-export async function createTestContext(opts: { taskQueue?: string; env?: Record<string, string>; logger?: Logger } = {}): Promise<TestContext> {
+export async function createTestContext(
+  opts: { taskQueue?: string; env?: Record<string, string>; logger?: Logger } = {},
+): Promise<TestContext> {
   const env = testEnv();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -47,9 +49,19 @@ export async function createTestContext(opts: { taskQueue?: string; env?: Record
     ...opts.env,
   });
   const orm = await openOrm(env.databaseUrl, 5);
-  const temporal = await connectTemporal({ address: env.temporalAddress, namespace: 'default', taskQueue: config.temporal.taskQueue });
+  const temporal = await connectTemporal({
+    address: env.temporalAddress,
+    namespace: 'default',
+    taskQueue: config.temporal.taskQueue,
+  });
   const limiter = openRateLimiter(env.databaseUrl, config.auth.limits);
-  const app = buildApi({ config, orm, temporal, logger: opts.logger ?? createLogger(process.env.OPS_TEST_LOG_LEVEL ?? 'silent'), limits: limiter });
+  const app = buildApi({
+    config,
+    orm,
+    temporal,
+    logger: opts.logger ?? createLogger(process.env.OPS_TEST_LOG_LEVEL ?? 'silent'),
+    limits: limiter,
+  });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const agent = request(server);

@@ -6,12 +6,24 @@ export type KeyName = keyof typeof CONTROL_KEYS;
 
 /** POST /api/internal/ops/execute with a control plane key. */
 export const execute = (t: TestContext, body: unknown, key: KeyName = 'admin') =>
-  t.anonymous.post('/api/internal/ops/execute').set('x-book8-internal-secret', CONTROL_KEYS[key]).send(body as object);
+  t.anonymous
+    .post('/api/internal/ops/execute')
+    .set('x-book8-internal-secret', CONTROL_KEYS[key])
+    .send(body as object);
 
 export const newRequestId = (label = 'req') => `${label}-${randomUUID()}`;
 
 /** The spec's recommended format. */
-export function bootstrapBody(businessId: string, opts: { requestId?: string; dryRun?: boolean; name?: string; skipVoiceTest?: boolean; skipBillingCheck?: boolean } = {}) {
+export function bootstrapBody(
+  businessId: string,
+  opts: {
+    requestId?: string;
+    dryRun?: boolean;
+    name?: string;
+    skipVoiceTest?: boolean;
+    skipBillingCheck?: boolean;
+  } = {},
+) {
   return {
     tool: 'tenant.bootstrap',
     payload: {

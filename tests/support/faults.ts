@@ -32,7 +32,10 @@ export async function holdLock(databaseUrl: string, lockSql: string, params: unk
 /** Waits until a statement matching `queryLike` is blocked on a lock. */
 export const waitForBlockedStatement = (t: TestContext, queryLike: string, what: string) =>
   waitFor(async () => {
-    const rows = await t.sql(`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike ?`, [queryLike]);
+    const rows = await t.sql(
+      `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike ?`,
+      [queryLike],
+    );
     return rows[0].n > 0;
   }, what);
 

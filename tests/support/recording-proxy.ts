@@ -22,7 +22,13 @@ export async function startRecordingProxy(target: string, port: number): Promise
     }
     calls.push({ method: req.method ?? 'GET', path: req.url ?? '/', at: Date.now() });
     const out = httpRequest(
-      { hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+      {
+        hostname: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: upstream.host },
+      },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);

@@ -27,12 +27,14 @@ export async function seedConversations(t: TestContext, n: number, m: number) {
     const id = `conv-${tenant}-${i}`;
     ids.push(id);
     await t.sql(
-      `insert into conversation (id, client_id, customer_name, channel, status, created_at, updated_at) values (?, ?, ?, 'web', 'active', now() - interval '1 day', now() - (? * interval '1 minute'))`,
+      `insert into conversation (id, client_id, customer_name, channel, status, created_at, updated_at) values (?,
+        ?, ?, 'web', 'active', now() - interval '1 day', now() - (? * interval '1 minute'))`,
       [id, tenant, `Customer ${i}`, n - i],
     );
     for (let k = 0; k < m; k++) {
       await t.sql(
-        `insert into message (id, client_id, conversation_id, role, content, created_at) values (?, ?, ?, ?, ?, now() - interval '1 day' + (? * interval '1 second'))`,
+        `insert into message (id, client_id, conversation_id, role, content, created_at) values (?, ?, ?, ?, ?,
+          now() - interval '1 day' + (? * interval '1 second'))`,
         [`${id}-m${k}`, tenant, id, k % 2 ? 'assistant' : 'user', `message ${k} of ${id}`, k],
       );
     }

@@ -12,7 +12,13 @@ const workers: ChildProcess[] = [];
 
 const startWorker = async () => {
   const { databaseUrl, temporalAddress, stripeProxy, twilioProxy } = t.env;
-  const w = await startTestWorker({ databaseUrl, temporalAddress, taskQueue, stripeApiBase: stripeProxy, twilioApiBase: twilioProxy });
+  const w = await startTestWorker({
+    databaseUrl,
+    temporalAddress,
+    taskQueue,
+    stripeApiBase: stripeProxy,
+    twilioApiBase: twilioProxy,
+  });
   workers.push(w);
   return w;
 };
@@ -25,14 +31,16 @@ afterAll(async () => {
   await t.close();
 });
 
-
-test('a worker killed in the middle of the deletion transaction is replaced and the client is deleted exactly once', async () => {
+test('a worker killed mid-deletion transaction is replaced and the client is deleted exactly once', async () => {
   const first = await startWorker();
   const c = await seedClient(t, { opsAlertsMuted: true, withNumber: true, records: 4 });
 
   // Hold the client row so the deletion transaction blocks inside its first statement.
   const lock = await holdLock(t.env.databaseUrl, 'select id from client where id = $1 for update', [c.id]);
-  const pending = t.api.delete(`/api/admin/clients/${c.id}`).send({ confirmBusinessName: c.businessName }).then((r) => r);
+  const pending = t.api
+    .delete(`/api/admin/clients/${c.id}`)
+    .send({ confirmBusinessName: c.businessName })
+    .then((r) => r);
   await waitForBlockedStatement(t, '%from "client"%for update%', 'the deletion transaction to block on the client row');
 
   await killHard(first);
@@ -43,15 +51,26 @@ test('a worker killed in the middle of the deletion transaction is replaced and 
 
   expect(res.status).toBe(200);
   expect(res.body.data.deletionLog.recordsDeleted).toEqual({
-    onboardingStates: 1, messages: 8, customers: 4, bookings: 4, conversations: 4, leads: 4, users: 4, alertLogs: 4,
+    onboardingStates: 1,
+    messages: 8,
+    customers: 4,
+    bookings: 4,
+    conversations: 4,
+    leads: 4,
+    users: 4,
+    alertLogs: 4,
   });
   expect(await rowsOwnedBy(t, c.id)).toMatchObject({ client: 0, messages: 0, assignedNumbers: 0 });
-  const audits = await t.sql(`select outcome from audit_event where action = 'client.delete' and resource_id = ?`, [c.id]);
+  const audits = await t.sql(`select outcome from audit_event where action = 'client.delete' and resource_id = ?`, [
+    c.id,
+  ]);
   expect(audits).toEqual([{ outcome: 'success' }]);
 
   // The history shows the transactional step was attempted again after the crash.
   const history = await t.temporal.client.workflow.getHandle(c.deleteWorkflowId).fetchHistory();
-  const scheduled = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'deleteClientData');
+  const scheduled = history.events!.filter(
+    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'deleteClientData',
+  );
   const started = history.events!.filter((e) => e.activityTaskStartedEventAttributes);
   expect(scheduled).toHaveLength(1);
   expect(Number(started.at(-1)!.activityTaskStartedEventAttributes!.attempt)).toBeGreaterThanOrEqual(2);

@@ -16,11 +16,19 @@ beforeAll(async () => {
       return old;
     end $$`);
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
-const deletable = (extra: ClientSeed = {}) => seedClient(t, { opsAlertsMuted: true, withNumber: true, records: 3, ...extra });
+const deletable = (extra: ClientSeed = {}) =>
+  seedClient(t, { opsAlertsMuted: true, withNumber: true, records: 3, ...extra });
 const del = (id: string, body: unknown) => t.api.delete(`/api/admin/clients/${id}`).send(body as object);
-const audits = (id: string) => t.sql(`select outcome, workflow_id, after from audit_event where action = 'client.delete' and resource_id = ? order by id`, [id]);
+const audits = (id: string) =>
+  t.sql(
+    `select outcome, workflow_id, after from audit_event where action = 'client.delete' and resource_id = ? order
+      by id`,
+    [id],
+  );
 
 describe('DELETE /api/admin/clients/:id succeeds', () => {
   test('deletes every record of the client, releases its number and returns the deletion log', async () => {
@@ -42,14 +50,34 @@ describe('DELETE /api/admin/clients/:id succeeds', () => {
           businessName: 'Test Business',
           deletedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
           twilioNumberReleased: c.number,
-          recordsDeleted: { onboardingStates: 1, messages: 6, customers: 3, bookings: 3, conversations: 3, leads: 3, users: 3, alertLogs: 3 },
+          recordsDeleted: {
+            onboardingStates: 1,
+            messages: 6,
+            customers: 3,
+            bookings: 3,
+            conversations: 3,
+            leads: 3,
+            users: 3,
+            alertLogs: 3,
+          },
         },
       },
     });
     expect(await rowsOwnedBy(t, c.id)).toEqual({
-      client: 0, onboardingStates: 0, messages: 0, customers: 0, bookings: 0, conversations: 0, leads: 0, users: 0, alertLogs: 0, assignedNumbers: 0,
+      client: 0,
+      onboardingStates: 0,
+      messages: 0,
+      customers: 0,
+      bookings: 0,
+      conversations: 0,
+      leads: 0,
+      users: 0,
+      alertLogs: 0,
+      assignedNumbers: 0,
     });
-    const [pool] = await t.sql(`select status, assigned_client_id from phone_number where phone_number = ?`, [c.number]);
+    const [pool] = await t.sql(`select status, assigned_client_id from phone_number where phone_number = ?`, [
+      c.number,
+    ]);
     expect(pool).toEqual({ status: 'AVAILABLE', assigned_client_id: null });
     expect(await rowsOwnedBy(t, bystander.id)).toEqual(bystanderBefore);
 
@@ -63,7 +91,9 @@ describe('DELETE /api/admin/clients/:id succeeds', () => {
     await del(c.id, { confirmBusinessName: c.businessName }).set('X-Request-Id', 'req-del-visible');
     const attrs = await searchAttributesOf(t.temporal.client, c.deleteWorkflowId);
     expect(attrs).toEqual({
-      operation: 'client-delete', tenantId: c.id, actor: 'operator-key:test-operator',
+      operation: 'client-delete',
+      tenantId: c.id,
+      actor: 'operator-key:test-operator',
       memo: { actor: 'operator-key:test-operator', requestId: 'req-del-visible', incarnation: c.incarnation },
     });
   });
@@ -86,12 +116,16 @@ describe('DELETE /api/admin/clients/:id succeeds', () => {
 
   test('the same DELETE sent five times at once deletes once and every caller gets the same log', async () => {
     const c = await deletable();
-    const responses = await Promise.all(Array.from({ length: 5 }, () => del(c.id, { confirmBusinessName: c.businessName })));
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () => del(c.id, { confirmBusinessName: c.businessName })),
+    );
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     const logs = new Set(responses.map((r) => JSON.stringify(r.body.data.deletionLog)));
     expect(logs.size).toBe(1);
     expect((await audits(c.id)).filter((a: any) => a.outcome === 'success')).toHaveLength(1);
-    expect(await runsOf(t.temporal.client, c.deleteWorkflowId)).toEqual([{ runId: expect.any(String), status: 'COMPLETED' }]);
+    expect(await runsOf(t.temporal.client, c.deleteWorkflowId)).toEqual([
+      { runId: expect.any(String), status: 'COMPLETED' },
+    ]);
   });
 
   test('repeating a finished DELETE answers the original log and deletes nothing more', async () => {
@@ -106,18 +140,42 @@ describe('DELETE /api/admin/clients/:id succeeds', () => {
 
 describe('DELETE refuses and deletes nothing when a safety check fails', () => {
   const cases: [string, ClientSeed, (name: string) => unknown, string][] = [
-    ['the client is active', { onboardingComplete: true }, (n) => ({ confirmBusinessName: n }),
-      'Client is ACTIVE (onboardingComplete=true). Cannot delete active clients.'],
-    ['alerts are not muted', { opsAlertsMuted: false }, (n) => ({ confirmBusinessName: n }),
-      'Alerts NOT muted (opsAlertsMuted=false). Mute alerts first to confirm deletion intent.'],
-    ['payment is active', { paymentActive: true }, (n) => ({ confirmBusinessName: n }),
-      'Payment is ACTIVE (paymentActive=true). Cannot delete paying customers.'],
-    ['the business name differs in case', { businessName: 'Test Business' }, () => ({ confirmBusinessName: 'test business' }),
-      'Business name confirmation mismatch. Expected: "Test Business", Got: "test business"'],
-    ['the business name has extra whitespace', { businessName: 'Test Business' }, () => ({ confirmBusinessName: 'Test Business ' }),
-      'Business name confirmation mismatch. Expected: "Test Business", Got: "Test Business "'],
-    ['no confirmation is sent', { businessName: 'Test Business' }, () => ({}),
-      'Business name confirmation mismatch. Expected: "Test Business", Got: (nothing; send confirmBusinessName)'],
+    [
+      'the client is active',
+      { onboardingComplete: true },
+      (n) => ({ confirmBusinessName: n }),
+      'Client is ACTIVE (onboardingComplete=true). Cannot delete active clients.',
+    ],
+    [
+      'alerts are not muted',
+      { opsAlertsMuted: false },
+      (n) => ({ confirmBusinessName: n }),
+      'Alerts NOT muted (opsAlertsMuted=false). Mute alerts first to confirm deletion intent.',
+    ],
+    [
+      'payment is active',
+      { paymentActive: true },
+      (n) => ({ confirmBusinessName: n }),
+      'Payment is ACTIVE (paymentActive=true). Cannot delete paying customers.',
+    ],
+    [
+      'the business name differs in case',
+      { businessName: 'Test Business' },
+      () => ({ confirmBusinessName: 'test business' }),
+      'Business name confirmation mismatch. Expected: "Test Business", Got: "test business"',
+    ],
+    [
+      'the business name has extra whitespace',
+      { businessName: 'Test Business' },
+      () => ({ confirmBusinessName: 'Test Business ' }),
+      'Business name confirmation mismatch. Expected: "Test Business", Got: "Test Business "',
+    ],
+    [
+      'no confirmation is sent',
+      { businessName: 'Test Business' },
+      () => ({}),
+      'Business name confirmation mismatch. Expected: "Test Business", Got: (nothing; send confirmBusinessName)',
+    ],
   ];
 
   test.each(cases)('when %s', async (_label, seed, body, violation) => {
@@ -127,14 +185,23 @@ describe('DELETE refuses and deletes nothing when a safety check fails', () => {
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
       success: false,
-      error: { code: 'SAFETY_CHECK_FAILED', message: 'Cannot delete client. Safety checks failed.', details: { violations: [violation] } },
+      error: {
+        code: 'SAFETY_CHECK_FAILED',
+        message: 'Cannot delete client. Safety checks failed.',
+        details: { violations: [violation] },
+      },
     });
     expect(await rowsOwnedBy(t, c.id)).toEqual(before);
     expect((await audits(c.id)).map((a: any) => a.outcome)).toEqual(['rejected']);
   });
 
   test('lists every violation at once, in the spec order', async () => {
-    const c = await deletable({ businessName: 'Test Business', onboardingComplete: true, opsAlertsMuted: false, paymentActive: true });
+    const c = await deletable({
+      businessName: 'Test Business',
+      onboardingComplete: true,
+      opsAlertsMuted: false,
+      paymentActive: true,
+    });
     const res = await del(c.id, { confirmBusinessName: 'test business' });
     expect(res.status).toBe(400);
     expect(res.body.error.details.violations).toEqual([
@@ -153,7 +220,10 @@ describe('DELETE refuses and deletes nothing when a safety check fails', () => {
     const res = await del(c.id, { confirmBusinessName: c.businessName });
     expect(res.status).toBe(200);
     expect((await rowsOwnedBy(t, c.id)).client).toBe(0);
-    expect((await runsOf(t.temporal.client, c.deleteWorkflowId)).map((r) => r.status).sort()).toEqual(['COMPLETED', 'FAILED']);
+    expect((await runsOf(t.temporal.client, c.deleteWorkflowId)).map((r) => r.status).sort()).toEqual([
+      'COMPLETED',
+      'FAILED',
+    ]);
   });
 
   test('answers 404 NOT_FOUND for an unknown client', async () => {
@@ -166,7 +236,10 @@ describe('DELETE refuses and deletes nothing when a safety check fails', () => {
     const c = await deletable();
     const wrongType = await del(c.id, { confirmBusinessName: 42 });
     expect(wrongType.status).toBe(400);
-    expect(wrongType.body.error.details.issues[0]).toEqual({ field: 'body.confirmBusinessName', message: 'must be a string' });
+    expect(wrongType.body.error.details.issues[0]).toEqual({
+      field: 'body.confirmBusinessName',
+      message: 'must be a string',
+    });
     const extra = await del(c.id, { confirmBusinessName: c.businessName, force: true });
     expect(extra.status).toBe(400);
     expect((await rowsOwnedBy(t, c.id)).client).toBe(1);
@@ -188,28 +261,40 @@ describe('a failure at any deletion statement rolls back everything', () => {
     ['client', 'delete', 'id'],
   ];
 
-  test.concurrent.each(statements)('failing on %s: 500 DELETE_FAILED and every row still in place', async (table, event, column) => {
-    const c = await deletable();
-    const before = await rowsOwnedBy(t, c.id);
-    const trigger = `inject_${table}_${c.id.replace(/-/g, '_')}`;
-    await t.sql(`create trigger ${trigger} before ${event} on ${table} for each row execute function inject_failure('${column}', '${c.id}')`);
-    try {
-      const res = await del(c.id, { confirmBusinessName: c.businessName });
-      expect(res.status).toBe(500);
-      expect(res.body).toEqual({
-        success: false,
-        error: { code: 'DELETE_FAILED', message: 'Failed to delete client. Transaction rolled back.', details: { workflowId: c.deleteWorkflowId } },
-      });
-      expect(await rowsOwnedBy(t, c.id)).toEqual(before);
-      const [pool] = await t.sql(`select status, assigned_client_id from phone_number where phone_number = ?`, [c.number]);
-      expect(pool).toEqual({ status: 'ASSIGNED', assigned_client_id: c.id });
-      const outcomes = (await audits(c.id)).map((a: any) => a.outcome);
-      expect(outcomes).toEqual(['failed']);
-    } finally {
-      await t.sql(`drop trigger ${trigger} on ${table}`);
-    }
-    // Once the fault is gone the same request succeeds: a failed run never blocks a retry.
-    const retry = await del(c.id, { confirmBusinessName: c.businessName });
-    expect(retry.status).toBe(200);
-  });
+  test.concurrent.each(statements)(
+    'failing on %s: 500 DELETE_FAILED and every row still in place',
+    async (table, event, column) => {
+      const c = await deletable();
+      const before = await rowsOwnedBy(t, c.id);
+      const trigger = `inject_${table}_${c.id.replace(/-/g, '_')}`;
+      await t.sql(
+        `create trigger ${trigger} before ${event} on ${table} for each row execute function
+          inject_failure('${column}', '${c.id}')`,
+      );
+      try {
+        const res = await del(c.id, { confirmBusinessName: c.businessName });
+        expect(res.status).toBe(500);
+        expect(res.body).toEqual({
+          success: false,
+          error: {
+            code: 'DELETE_FAILED',
+            message: 'Failed to delete client. Transaction rolled back.',
+            details: { workflowId: c.deleteWorkflowId },
+          },
+        });
+        expect(await rowsOwnedBy(t, c.id)).toEqual(before);
+        const [pool] = await t.sql(`select status, assigned_client_id from phone_number where phone_number = ?`, [
+          c.number,
+        ]);
+        expect(pool).toEqual({ status: 'ASSIGNED', assigned_client_id: c.id });
+        const outcomes = (await audits(c.id)).map((a: any) => a.outcome);
+        expect(outcomes).toEqual(['failed']);
+      } finally {
+        await t.sql(`drop trigger ${trigger} on ${table}`);
+      }
+      // Once the fault is gone the same request succeeds: a failed run never blocks a retry.
+      const retry = await del(c.id, { confirmBusinessName: c.businessName });
+      expect(retry.status).toBe(200);
+    },
+  );
 });

@@ -6,8 +6,12 @@ import type { detectAlertsWorkflow } from '../../workflows/cockpit/detect-alerts
 
 const DAY_MS = 24 * 3_600_000;
 let t: TestContext;
-beforeAll(async () => { t = await createTestContext(); });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await createTestContext();
+});
+afterAll(async () => {
+  await t.close();
+});
 beforeEach(async () => {
   await resetData(t);
   // A pool with a free number, unless a test empties it.
@@ -21,7 +25,11 @@ const detect = () =>
     args: [{ stuckThresholdMs: DAY_MS }],
   });
 const openAlerts = (type: string) =>
-  t.sql(`select resource_id, severity, alert_key, metadata from alert_log where alert_type = ? and resolved_at is null order by resource_id`, [type]);
+  t.sql(
+    `select resource_id, severity, alert_key, metadata from alert_log where alert_type = ? and resolved_at is null
+      order by resource_id`,
+    [type],
+  );
 
 describe('STUCK_CLIENT', () => {
   test('raises one alert per client stalled past the threshold and marks it stuck', async () => {
@@ -38,7 +46,9 @@ describe('STUCK_CLIENT', () => {
     const a = alerts.find((x: any) => x.resource_id === stalled.id);
     expect(a).toMatchObject({ severity: 'MEDIUM', alert_key: `stuck_S9_TEST_CALL_${stalled.id}` });
     expect(alerts.find((x: any) => x.resource_id === critical.id).severity).toBe('CRITICAL');
-    const [state] = await t.sql(`select stuck_detected_at, stuck_severity from onboarding_state where client_id = ?`, [stalled.id]);
+    const [state] = await t.sql(`select stuck_detected_at, stuck_severity from onboarding_state where client_id = ?`, [
+      stalled.id,
+    ]);
     expect(state.stuck_detected_at).not.toBeNull();
     expect(state.stuck_severity).toBe('MEDIUM');
     const listed = await t.api.get('/api/admin/stuck-clients');
@@ -73,7 +83,9 @@ describe('STUCK_CLIENT', () => {
     for (let i = 0; i < 5; i++) await seedClient(t, { stalledHours: 30 });
     const results = await Promise.all([detect(), detect(), detect()]);
     expect(results.reduce((n, r) => n + r.raised.STUCK_CLIENT, 0)).toBe(5);
-    const counts = await t.sql(`select resource_id, count(*)::int as n from alert_log where alert_type = 'STUCK_CLIENT' group by resource_id`);
+    const counts = await t.sql(
+      `select resource_id, count(*)::int as n from alert_log where alert_type = 'STUCK_CLIENT' group by resource_id`,
+    );
     expect(counts).toHaveLength(5);
     expect(counts.every((r: any) => r.n === 1)).toBe(true);
   });
@@ -102,7 +114,9 @@ describe('POOL_EMPTY', () => {
     expect((await detect()).raised.POOL_EMPTY).toBe(1);
     expect((await detect()).raised.POOL_EMPTY).toBe(0);
     const alerts = await openAlerts('POOL_EMPTY');
-    expect(alerts).toEqual([{ resource_id: 'twilio-number-pool', severity: 'CRITICAL', alert_key: 'pool_empty', metadata: { available: 0 } }]);
+    expect(alerts).toEqual([
+      { resource_id: 'twilio-number-pool', severity: 'CRITICAL', alert_key: 'pool_empty', metadata: { available: 0 } },
+    ]);
 
     await t.sql(`update phone_number set status = 'AVAILABLE'`);
     await detect();

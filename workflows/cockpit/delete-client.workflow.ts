@@ -1,6 +1,10 @@
 import { ApplicationFailure, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { CockpitActivities, DeleteClientInput } from '../../activities/cockpit/index.ts';
-import { DELETE_FAILURES, type DeleteClientRequest, type DeleteClientResult } from '../../src/cockpit/client-delete.contract.ts';
+import {
+  DELETE_FAILURES,
+  type DeleteClientRequest,
+  type DeleteClientResult,
+} from '../../src/cockpit/client-delete.contract.ts';
 import { dbStep, localDbStep, transactionalStep } from '../presets.ts';
 
 // The read-only pre-flight runs as a local activity: no round trip through the
@@ -24,8 +28,12 @@ export async function deleteClientWorkflow(input: DeleteClientRequest): Promise<
     const cause = (err as { cause?: unknown }).cause;
     if (cause instanceof ApplicationFailure && cause.nonRetryable) throw cause;
     await recordAuditEvent(request.audit, {
-      action: 'client.delete', resourceType: 'client', resourceId: input.clientId, outcome: 'failed',
-      after: { error: cause instanceof Error ? cause.message : String(err) }, workflowId: request.workflowId,
+      action: 'client.delete',
+      resourceType: 'client',
+      resourceId: input.clientId,
+      outcome: 'failed',
+      after: { error: cause instanceof Error ? cause.message : String(err) },
+      workflowId: request.workflowId,
     });
     throw ApplicationFailure.nonRetryable('Failed to delete client. Transaction rolled back.', DELETE_FAILURES.failed);
   }

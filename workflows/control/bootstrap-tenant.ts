@@ -8,9 +8,15 @@ const step = (n: number, tool: string) => ({ summary: `Step ${n}: ${tool}` });
 // The database steps run as local activities (no server round trip); the calls
 // to Stripe and Twilio are regular activities, retried on another worker if one dies.
 const { ensureTenant } = proxyLocalActivities<ControlActivities>({ ...localDbStep, ...step(1, 'tenant.ensure') });
-const { validateStripeConfig } = proxyActivities<ControlActivities>({ ...externalCheckStep, ...step(2, 'billing.validateStripeConfig') });
+const { validateStripeConfig } = proxyActivities<ControlActivities>({
+  ...externalCheckStep,
+  ...step(2, 'billing.validateStripeConfig'),
+});
 const { voiceSmokeTest } = proxyActivities<ControlActivities>({ ...externalCheckStep, ...step(3, 'voice.smokeTest') });
-const { provisioningSummary } = proxyLocalActivities<ControlActivities>({ ...localDbStep, ...step(4, 'tenant.provisioningSummary') });
+const { provisioningSummary } = proxyLocalActivities<ControlActivities>({
+  ...localDbStep,
+  ...step(4, 'tenant.provisioningSummary'),
+});
 
 export interface BootstrapArgs {
   businessId: string;
@@ -26,14 +32,29 @@ const failureText = (err: unknown) => (err instanceof ActivityFailure && err.cau
  * named step in the Web UI. A step that fails after its retries becomes a
  * `failed` checklist item; the report is always produced.
  */
-export async function bootstrapTenant(args: BootstrapArgs, who: AuditContext, workflowId: string): Promise<BootstrapResult> {
+export async function bootstrapTenant(
+  args: BootstrapArgs,
+  who: AuditContext,
+  workflowId: string,
+): Promise<BootstrapResult> {
   const started = Date.now();
-  const tenant = await ensureTenant({ businessId: args.businessId, name: args.name }, who, workflowId).catch((err) => ({ failed: failureText(err) }));
+  const tenant = await ensureTenant({ businessId: args.businessId, name: args.name }, who, workflowId).catch((err) => ({
+    failed: failureText(err),
+  }));
   // Billing and voice are independent checks: they run side by side.
   const [billing, voice] = await Promise.all([
     args.skipBillingCheck ? ('skipped' as const) : validateStripeConfig(),
     args.skipVoiceTest ? ('skipped' as const) : voiceSmokeTest({ businessId: args.businessId }),
   ]);
-  const provisioning = await provisioningSummary({ businessId: args.businessId }).catch((err) => ({ failed: failureText(err) }));
-  return bootstrapReport({ businessId: args.businessId, tenant, billing, voice, provisioning, durationMs: Date.now() - started });
+  const provisioning = await provisioningSummary({ businessId: args.businessId }).catch((err) => ({
+    failed: failureText(err),
+  }));
+  return bootstrapReport({
+    businessId: args.businessId,
+    tenant,
+    billing,
+    voice,
+    provisioning,
+    durationMs: Date.now() - started,
+  });
 }

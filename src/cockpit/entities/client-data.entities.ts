@@ -76,7 +76,10 @@ const ConversationSchema = defineEntity({
     lastMessageAt: p.datetime().nullable(),
     customerTokenHash: p.string().nullable().hidden(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 export class Conversation extends ConversationSchema.class {}

@@ -18,7 +18,10 @@ const ClientSchema = defineEntity({
     calendarProvider: p.string().nullable(),
     schedulingConfigured: p.boolean().default(false),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

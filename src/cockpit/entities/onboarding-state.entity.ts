@@ -16,7 +16,10 @@ const OnboardingStateSchema = defineEntity({
     stuckSeverity: p.string().$type<Severity>().nullable(),
     isTerminal: p.boolean().default(false),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

@@ -11,7 +11,10 @@ const PhoneNumberSchema = defineEntity({
     phoneNumber: p.string().primary(),
     status: p.string().$type<NumberStatus>(),
     assignedClientId: p.string().nullable(),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

@@ -59,16 +59,42 @@ function auditRow(who: AuditContext, what: AuditRecord) {
  * together with other work in one round trip (jsonb values as JSON text).
  */
 export const AUDIT_COLUMNS = [
-  'actor_type', 'actor_id', 'ip', 'user_agent', 'request_id', 'action', 'resource_type', 'resource_id', 'outcome', 'before', 'after', 'workflow_id',
+  'actor_type',
+  'actor_id',
+  'ip',
+  'user_agent',
+  'request_id',
+  'action',
+  'resource_type',
+  'resource_id',
+  'outcome',
+  'before',
+  'after',
+  'workflow_id',
 ] as const;
 
 /** Placeholders for AUDIT_COLUMNS, jsonb ones cast (an INSERT … SELECT infers nothing from its target). */
-export const AUDIT_PLACEHOLDERS = AUDIT_COLUMNS.map((c) => (c === 'before' || c === 'after' ? '?::jsonb' : '?')).join(', ');
+export const AUDIT_PLACEHOLDERS = AUDIT_COLUMNS.map((c) => (c === 'before' || c === 'after' ? '?::jsonb' : '?')).join(
+  ', ',
+);
 
 export function auditValues(who: AuditContext, what: AuditRecord): unknown[] {
   const r = auditRow(who, what);
   const json = (v: unknown) => (v === null ? null : JSON.stringify(v));
-  return [r.actorType, r.actorId, r.ip, r.userAgent, r.requestId, r.action, r.resourceType, r.resourceId, r.outcome, json(r.before), json(r.after), r.workflowId];
+  return [
+    r.actorType,
+    r.actorId,
+    r.ip,
+    r.userAgent,
+    r.requestId,
+    r.action,
+    r.resourceType,
+    r.resourceId,
+    r.outcome,
+    json(r.before),
+    json(r.after),
+    r.workflowId,
+  ];
 }
 
 /** Adds an audit event to the unit of work of `em`, so it commits with the change it records. */

@@ -28,7 +28,14 @@ export async function changeAudited<T extends object, P>(
     const before = spec.present(row as T);
     await apply(row as T, tx);
     await tx.flush();
-    recordAudit(tx, who, { action: spec.action, resourceType: spec.resourceType, resourceId: spec.id, outcome: 'success', before, after: spec.present(row as T) });
+    recordAudit(tx, who, {
+      action: spec.action,
+      resourceType: spec.resourceType,
+      resourceId: spec.id,
+      outcome: 'success',
+      before,
+      after: spec.present(row as T),
+    });
     return { row: row as T, before };
   });
 }

@@ -9,7 +9,12 @@ export function generateApiKey(): string {
 }
 
 /** Creates or replaces the named operator key; returns nothing secret but what was passed in. */
-export async function upsertOperatorKey(em: EntityManager, name: string, key: string, role: Principal['role']): Promise<void> {
+export async function upsertOperatorKey(
+  em: EntityManager,
+  name: string,
+  key: string,
+  role: Principal['role'],
+): Promise<void> {
   const keyHash = secretDigest(key);
   await em.getConnection().execute(
     `insert into operator_api_key (id, name, key_hash, role) values (?, ?, ?, ?)
@@ -25,10 +30,12 @@ export async function upsertOperatorKey(em: EntityManager, name: string, key: st
  */
 export async function ensureEnvOperatorKey(em: EntityManager, key: string): Promise<void> {
   const keyHash = secretDigest(key);
-  await em.getConnection().execute(
-    `insert into operator_api_key (id, name, key_hash, role) values (?, ?, ?, 'admin') on conflict do nothing`,
-    [randomUUID(), `env-admin-${keyHash.slice(0, 8)}`, keyHash],
-  );
+  await em
+    .getConnection()
+    .execute(
+      `insert into operator_api_key (id, name, key_hash, role) values (?, ?, ?, 'admin') on conflict do nothing`,
+      [randomUUID(), `env-admin-${keyHash.slice(0, 8)}`, keyHash],
+    );
 }
 
 interface Cached {

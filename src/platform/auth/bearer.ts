@@ -4,7 +4,10 @@ import type { OperatorKeyAuthenticator } from './api-keys.ts';
 import type { Refusals } from './refusals.ts';
 
 /** `Authorization: Bearer <operator key>`; anything else is 401 in the module's envelope. */
-export function operatorKeyAuth(authenticate: OperatorKeyAuthenticator, refusals: Refusals): { middleware: Middleware; scheme: string } {
+export function operatorKeyAuth(
+  authenticate: OperatorKeyAuthenticator,
+  refusals: Refusals,
+): { middleware: Middleware; scheme: string } {
   const middleware: Middleware = async (ctx, next) => {
     const header = ctx.get('authorization');
     const match = /^Bearer\s+(\S+)$/i.exec(header);

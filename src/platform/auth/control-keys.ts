@@ -49,7 +49,12 @@ export function controlKeyAuth(keys: ControlKey[], refusals: Refusals): { middle
       throw authFailed('Invalid API key');
     }
     ctx.state.controlKey = match;
-    ctx.state.principal = { kind: 'control-key', id: match.name, name: match.name, role: 'operator' } satisfies Principal;
+    ctx.state.principal = {
+      kind: 'control-key',
+      id: match.name,
+      name: match.name,
+      role: 'operator',
+    } satisfies Principal;
     await next();
   };
   return { middleware, scheme: 'internalSecret' };

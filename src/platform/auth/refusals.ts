@@ -22,9 +22,17 @@ export function createRefusals(deps: { orm: MikroORM; throttle: RefusalThrottle;
       log.warn({ requestId: ctx.state.requestId, scheme, ip: ctx.ip, fingerprint, reason }, 'credential refused');
       await Promise.all([
         deps.throttle.refused(ctx.ip),
-        appendAudit(deps.orm.em.fork(), { ...auditContextFrom(ctx), actorType: 'anonymous', actorId: fingerprint }, {
-          action: 'auth.credential.refused', resourceType: 'credential', resourceId: scheme, outcome: 'rejected', after: { reason },
-        }),
+        appendAudit(
+          deps.orm.em.fork(),
+          { ...auditContextFrom(ctx), actorType: 'anonymous', actorId: fingerprint },
+          {
+            action: 'auth.credential.refused',
+            resourceType: 'credential',
+            resourceId: scheme,
+            outcome: 'rejected',
+            after: { reason },
+          },
+        ),
       ]);
     },
   };

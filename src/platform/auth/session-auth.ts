@@ -11,7 +11,12 @@ export const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
 export const LOGIN_PATH = '/admin/login';
 
 export function setSessionCookie(ctx: Context, token: string | null, expiresAt?: Date): void {
-  const common = { httpOnly: true, sameSite: 'strict' as const, expires: token ? expiresAt : new Date(0), overwrite: true };
+  const common = {
+    httpOnly: true,
+    sameSite: 'strict' as const,
+    expires: token ? expiresAt : new Date(0),
+    overwrite: true,
+  };
   if (ctx.secure) ctx.cookies.set(SECURE_SESSION_COOKIE, token, { ...common, secure: true, path: '/' });
   else ctx.cookies.set(SESSION_COOKIE, token, { ...common, secure: false, path: '/admin' });
 }

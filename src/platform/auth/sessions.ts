@@ -26,7 +26,9 @@ export function createSessionStore(em: () => EntityManager, opts: { ttlMs: numbe
         [username],
       )) as { id: string; username: string; password_hash: string }[];
       if (!account) return verifyAgainstNothing(password).then(() => null);
-      return (await verifyPassword(password, account.password_hash)) ? { id: account.id, username: account.username } : null;
+      return (await verifyPassword(password, account.password_hash))
+        ? { id: account.id, username: account.username }
+        : null;
     },
 
     async create(accountId: string, meta: SessionMeta): Promise<{ token: string; expiresAt: Date }> {
@@ -49,14 +51,17 @@ export function createSessionStore(em: () => EntityManager, opts: { ttlMs: numbe
          touch as (
            update operator_session o set last_seen_at = now() from s
             where o.token_hash = s.token_hash and s.last_seen_at < now() - (? * interval '1 millisecond'))
-         select a.id, a.username, a.role from s join operator_account a on a.id = s.account_id where a.disabled_at is null`,
+         select a.id, a.username, a.role from s join operator_account a on a.id = s.account_id where a.disabled_at
+           is null`,
         [secretDigest(token), opts.idleMs, TOUCH_EVERY_MS],
       )) as { id: string; username: string; role: Principal['role'] }[];
       return row ? { kind: 'operator-session', id: row.id, name: row.username, role: row.role } : null;
     },
 
     async revoke(token: string): Promise<void> {
-      await em().execute(`update operator_session set revoked_at = now() where token_hash = ? and revoked_at is null`, [secretDigest(token)]);
+      await em().execute(`update operator_session set revoked_at = now() where token_hash = ? and revoked_at is null`, [
+        secretDigest(token),
+      ]);
     },
   };
 }

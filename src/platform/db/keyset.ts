@@ -30,8 +30,13 @@ export function encodeCursor(c: Cursor): string {
  * more than a page holds is not an error, the answer just says what it shows.
  */
 export const pageLimit = (max: number, dflt: number) =>
-  z.coerce.number({ error: 'must be a positive integer' }).int('must be a positive integer').min(1, 'must be a positive integer')
-    .max(Number.MAX_SAFE_INTEGER, 'must be a positive integer').default(dflt).transform((n) => Math.min(n, max))
+  z.coerce
+    .number({ error: 'must be a positive integer' })
+    .int('must be a positive integer')
+    .min(1, 'must be a positive integer')
+    .max(Number.MAX_SAFE_INTEGER, 'must be a positive integer')
+    .default(dflt)
+    .transform((n) => Math.min(n, max))
     .describe(`page size, 1 to ${max} (larger values are capped at ${max}); default ${dflt}`);
 
 /** zod field for a `cursor` query parameter; a malformed cursor is a 400 on that field. */
@@ -45,8 +50,13 @@ export const cursorParam = z
       const [at, id] = decoded as unknown[];
       const date = new Date(typeof at === 'string' ? at : NaN);
       // A cursor is ours only if it could have come from a row: a plain id and a timestamp PostgreSQL can hold.
-      const plausible = typeof id === 'string' && id.length > 0 && id.length <= 300 && unstorableReason(id) === null
-        && date.getTime() >= 0 && date.getUTCFullYear() <= 9999;
+      const plausible =
+        typeof id === 'string' &&
+        id.length > 0 &&
+        id.length <= 300 &&
+        unstorableReason(id) === null &&
+        date.getTime() >= 0 &&
+        date.getUTCFullYear() <= 9999;
       if (!plausible) throw new Error('bad cursor');
       return { at: date, id: id as string };
     } catch {
@@ -55,7 +65,12 @@ export const cursorParam = z
     }
   });
 
-export function keysetPage<T extends object>(qb: QueryBuilder<T, any>, alias: string, order: KeysetOrder, cursor: Cursor | undefined) {
+export function keysetPage<T extends object>(
+  qb: QueryBuilder<T, any>,
+  alias: string,
+  order: KeysetOrder,
+  cursor: Cursor | undefined,
+) {
   if (cursor) qb.andWhere(`(${alias}.${order.column}, ${alias}.id) < (?, ?)`, [cursor.at, cursor.id]);
   return qb.orderBy({ [order.prop]: 'desc', id: 'desc' } as never);
 }
@@ -79,8 +94,13 @@ export async function fetchPage<T extends { id: string }>(qb: QueryBuilder<T, an
  * by the cap, not by the table. Callers report `totalCapped` when the cap was hit.
  */
 export async function cappedCount<T extends object>(em: EntityManager, qb: QueryBuilder<T, any>, cap: number) {
-  const { sql, params } = qb.select(raw('1') as never).limit(cap + 1).toQuery();
-  const res = (await em.getConnection().execute(`select count(*)::int as n from (${sql}) t`, params as unknown[])) as { n: number }[];
+  const { sql, params } = qb
+    .select(raw('1') as never)
+    .limit(cap + 1)
+    .toQuery();
+  const res = (await em.getConnection().execute(`select count(*)::int as n from (${sql}) t`, params as unknown[])) as {
+    n: number;
+  }[];
   const n = res[0]?.n ?? 0;
   return { total: Math.min(n, cap), totalCapped: n > cap };
 }

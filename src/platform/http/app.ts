@@ -40,7 +40,8 @@ function errorMiddleware(deps: AppDeps): Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) throw new AppError(404, 'NOT_FOUND', `No route for ${ctx.method} ${ctx.path}`);
+      if (ctx.status === 404 && ctx.body === undefined)
+        throw new AppError(404, 'NOT_FOUND', `No route for ${ctx.method} ${ctx.path}`);
     } catch (raw) {
       const err = toAppError(raw, ctx, deps.logger);
       ctx.status = err.status;
@@ -53,7 +54,11 @@ function errorMiddleware(deps: AppDeps): Middleware {
 function toAppError(raw: unknown, ctx: Context, logger: Logger): AppError {
   if (raw instanceof AppError) {
     // A typed 5xx answers in general terms; what really happened is logged here.
-    if (raw.status >= 500) logger.error({ err: raw.cause ?? raw, code: raw.code, requestId: ctx.state.requestId, path: decodedPath(ctx.path) }, 'request failed');
+    if (raw.status >= 500)
+      logger.error(
+        { err: raw.cause ?? raw, code: raw.code, requestId: ctx.state.requestId, path: decodedPath(ctx.path) },
+        'request failed',
+      );
     return raw;
   }
   const e = raw as { status?: number; type?: string; message?: string; expose?: boolean };
@@ -61,7 +66,8 @@ function toAppError(raw: unknown, ctx: Context, logger: Logger): AppError {
   if (e?.status === 415) return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
   // Only the body parser throws plain 400s here (our own errors are AppErrors).
   if (e?.status === 400) return new AppError(400, 'INVALID_JSON', 'Request body is not valid JSON');
-  if (e?.status === 405 || e?.status === 501) return new AppError(405, 'METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}`);
+  if (e?.status === 405 || e?.status === 501)
+    return new AppError(405, 'METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}`);
   logger.error({ err: raw, requestId: ctx.state.requestId, path: decodedPath(ctx.path) }, 'unhandled error');
   return new AppError(500, 'INTERNAL_ERROR', `Internal error; see the server logs for request ${ctx.state.requestId}`);
 }
@@ -81,7 +87,17 @@ function observe(deps: AppDeps): Middleware {
       const route = (ctx as Context & { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
       end({ method: ctx.method, route: String(route), status: String(ctx.status) });
       // The path is logged decoded, so the logger's scrubbing sees a phone number or email in it.
-      deps.logger.info({ requestId, method: ctx.method, route, path: decodedPath(ctx.path), status: ctx.status, workflowId: ctx.state.workflowId }, 'request');
+      deps.logger.info(
+        {
+          requestId,
+          method: ctx.method,
+          route,
+          path: decodedPath(ctx.path),
+          status: ctx.status,
+          workflowId: ctx.state.workflowId,
+        },
+        'request',
+      );
     }
   };
 }
@@ -101,10 +117,14 @@ function platformRoutes(deps: AppDeps): Router {
   });
   router.get('/readyz', async (ctx) => {
     // What failed is logged with the request id; the answer says only that it is down.
-    const probe = (name: string, check: () => Promise<unknown>) => check().then(() => 'ok', (err: Error) => {
-      deps.logger.warn({ err, requestId: ctx.state.requestId, dependency: name }, 'readiness check failed');
-      return 'down';
-    });
+    const probe = (name: string, check: () => Promise<unknown>) =>
+      check().then(
+        () => 'ok',
+        (err: Error) => {
+          deps.logger.warn({ err, requestId: ctx.state.requestId, dependency: name }, 'readiness check failed');
+          return 'down';
+        },
+      );
     const checks = await Promise.all([
       probe('database', () => deps.orm.em.getConnection().execute('select 1')),
       probe('temporal', () => deps.temporal.connection.healthService.check({})),
@@ -131,7 +151,14 @@ export function createApp(deps: AppDeps): Koa {
   const app = new Koa({ proxy: deps.trustedProxyHops > 0, maxIpsCount: deps.trustedProxyHops });
   app.use(observe(deps));
   app.use(errorMiddleware(deps));
-  app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: deps.bodyLimit, encoding: 'utf-8', parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'] }));
+  app.use(
+    bodyParser({
+      enableTypes: ['json', 'form'],
+      jsonLimit: deps.bodyLimit,
+      encoding: 'utf-8',
+      parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
+    }),
+  );
   // One identity map per request: entities never leak between requests.
   app.use((_ctx, next) => RequestContext.create(deps.orm.em, next));
   const platform = platformRoutes(deps);

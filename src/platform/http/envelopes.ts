@@ -7,7 +7,10 @@ type Render = (err: AppError) => unknown;
 
 const renderers: Record<EnvelopeName, Render> = {
   // spec 000: { success: false, error: { code, message, details? } }
-  cockpit: (e) => ({ success: false, error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } }),
+  cockpit: (e) => ({
+    success: false,
+    error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) },
+  }),
   // spec 004: { ok: false, requestId?, tool?, error: { code, message, details?, help?, retryAfter? } }
   control: (e) => ({
     ok: false,

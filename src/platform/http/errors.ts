@@ -7,7 +7,14 @@ export class AppError extends Error {
   /** Extra fields some envelopes carry (control plane: requestId, tool, help, retryAfter). */
   meta: ErrorMeta;
 
-  constructor(status: number, code: string, message: string, details?: Record<string, unknown>, headers?: Record<string, string>, meta: ErrorMeta = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    details?: Record<string, unknown>,
+    headers?: Record<string, string>,
+    meta: ErrorMeta = {},
+  ) {
     super(message);
     this.status = status;
     this.code = code;
@@ -30,7 +37,12 @@ export interface FieldIssue {
 }
 
 export const validationError = (issues: FieldIssue[]) =>
-  new AppError(400, 'VALIDATION_ERROR', `Invalid request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, { issues });
+  new AppError(
+    400,
+    'VALIDATION_ERROR',
+    `Invalid request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+    { issues },
+  );
 
 export const notFound = (message: string) => new AppError(404, 'NOT_FOUND', message);
 

@@ -15,7 +15,10 @@ export interface RouteDef<S extends InputSchemas> {
   docs?: { body?: z.ZodType };
   /** Middleware between auth and validation (e.g. rate limiting). */
   before?: Middleware[];
-  handler: (input: Input<S>, ctx: Context) => Promise<{ status?: number; body: unknown; headers?: Record<string, string> }>;
+  handler: (
+    input: Input<S>,
+    ctx: Context,
+  ) => Promise<{ status?: number; body: unknown; headers?: Record<string, string> }>;
 }
 
 /** A module router where every route is declared as auth → validate(schema) → handler. */
@@ -34,7 +37,14 @@ export class ModuleRouter {
 
   route<S extends InputSchemas>(def: RouteDef<S>): this {
     const input = (def.input ?? {}) as S;
-    this.registry.add({ method: def.method, path: this.prefix + def.path, summary: def.summary, tag: this.tag, security: def.auth.scheme, input: { ...input, ...def.docs } });
+    this.registry.add({
+      method: def.method,
+      path: this.prefix + def.path,
+      summary: def.summary,
+      tag: this.tag,
+      security: def.auth.scheme,
+      input: { ...input, ...def.docs },
+    });
     this.router[def.method](def.path, def.auth.middleware, ...(def.before ?? []), validate(input), async (ctx) => {
       const out = await def.handler(ctx.state.input as Input<S>, ctx);
       ctx.status = out.status ?? 200;

@@ -22,7 +22,8 @@ export function sameOriginOnly(): Middleware {
           foreignOrigin = true;
         }
       }
-      if (crossSite || foreignOrigin) throw new AppError(403, 'CROSS_SITE_REQUEST', 'Cross-site requests are not allowed');
+      if (crossSite || foreignOrigin)
+        throw new AppError(403, 'CROSS_SITE_REQUEST', 'Cross-site requests are not allowed');
     }
     await next();
   };

@@ -7,10 +7,18 @@ import { BUDGET_CTE_SQL, budgetCte } from '../ratelimit/rate-limit.ts';
 /** Stable hash of a request's meaning: key order in objects does not matter. */
 export function payloadHash(value: unknown): string {
   const canonical = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canonical)
-      : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
         : v;
-  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(value)))
+    .digest('hex');
 }
 
 export type Claim =
@@ -61,7 +69,8 @@ const CLAIM_SQL = `with ${BUDGET_CTE_SQL},
              where idempotency_record.expires_at < now()
            returning true as claimed, payload_hash, status, workflow_id, response::text as response_json, executed_at),
          cur as (
-           select false as claimed, payload_hash, status, workflow_id, response::text as response_json, executed_at from idempotency_record
+           select false as claimed, payload_hash, status, workflow_id, response::text as response_json, executed_at
+             from idempotency_record
             where scope = ? and key = ? and (select ok from admitted) and not exists (select 1 from ins)),
          replay_audit as (
            insert into audit_event (${AUDIT_COLUMNS.join(', ')})
@@ -97,17 +106,40 @@ export function createIdempotencyStore(em: () => EntityManager, pool: pg.Pool) {
     async claim(req: ClaimRequest): Promise<ClaimResult> {
       const budget = budgetCte(req.budget.key, req.budget.perMinute);
       const audit = auditValues(req.replayAudit.who, req.replayAudit.what);
-      const { rows: [row] } = await pool.query<Row>({
+      const {
+        rows: [row],
+      } = await pool.query<Row>({
         ...CLAIM,
-        values: [...budget.params, req.budget.perMinute, req.scope, req.key, req.hash, req.workflowId, req.ttlMs, req.scope, req.key, ...audit, req.hash],
+        values: [
+          ...budget.params,
+          req.budget.perMinute,
+          req.scope,
+          req.key,
+          req.hash,
+          req.workflowId,
+          req.ttlMs,
+          req.scope,
+          req.key,
+          ...audit,
+          req.hash,
+        ],
       });
-      const used = { limit: req.budget.perMinute, consumed: row.budget_points, msBeforeNext: Math.max(0, Number(row.budget_expire) - Date.now()) };
+      const used = {
+        limit: req.budget.perMinute,
+        consumed: row.budget_points,
+        msBeforeNext: Math.max(0, Number(row.budget_expire) - Date.now()),
+      };
       const claim = ((): Claim | null => {
         if (row.budget_points > req.budget.perMinute) return { kind: 'over_budget' };
         if (row.claimed === null) return null;
         if (row.claimed) return { kind: 'claimed' };
         if (row.payload_hash !== req.hash) return { kind: 'mismatch' };
-        if (row.status === 'completed') return { kind: 'completed', responseJson: row.response_json!, executedAt: new Date(row.executed_at!).toISOString() };
+        if (row.status === 'completed')
+          return {
+            kind: 'completed',
+            responseJson: row.response_json!,
+            executedAt: new Date(row.executed_at!).toISOString(),
+          };
         return { kind: 'in_progress', workflowId: row.workflow_id! };
       })();
       // Released by its owner between the statement's two looks: try again (this spends one more point).
@@ -125,14 +157,23 @@ export function createIdempotencyStore(em: () => EntityManager, pool: pg.Pool) {
         [JSON.stringify(response), executedAt, scope, key],
       )) as unknown[];
       if (updated.length) return { stored: true as const, response, executedAt };
-      const [row] = (await em().execute(`select response, executed_at from idempotency_record where scope = ? and key = ?`, [scope, key])) as
-        { response: Record<string, unknown> | null; executed_at: Date | null }[];
-      return { stored: false as const, response: row?.response ?? response, executedAt: row?.executed_at ? new Date(row.executed_at).toISOString() : executedAt };
+      const [row] = (await em().execute(
+        `select response, executed_at from idempotency_record where scope = ? and key = ?`,
+        [scope, key],
+      )) as { response: Record<string, unknown> | null; executed_at: Date | null }[];
+      return {
+        stored: false as const,
+        response: row?.response ?? response,
+        executedAt: row?.executed_at ? new Date(row.executed_at).toISOString() : executedAt,
+      };
     },
 
     /** A failed run gives the key back, so a retry with the same requestId may run again. */
     async release(scope: string, key: string): Promise<void> {
-      await em().execute(`delete from idempotency_record where scope = ? and key = ? and status = 'in_progress'`, [scope, key]);
+      await em().execute(`delete from idempotency_record where scope = ? and key = ? and status = 'in_progress'`, [
+        scope,
+        key,
+      ]);
     },
   };
 }

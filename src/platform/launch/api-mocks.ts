@@ -12,7 +12,12 @@ export interface RunningMock {
 export async function startStripeMock(): Promise<RunningMock> {
   const port = await freePort();
   // stripe-mock also serves HTTPS, on :12112 unless told otherwise: give it its own port too.
-  const child = spawnService('stripe-mock', ['-http-addr', `127.0.0.1:${port}`, '-https-addr', `127.0.0.1:${await freePort()}`]);
+  const child = spawnService('stripe-mock', [
+    '-http-addr',
+    `127.0.0.1:${port}`,
+    '-https-addr',
+    `127.0.0.1:${await freePort()}`,
+  ]);
   await waitForPort(port, 'stripe-mock', 30_000, child);
   return { url: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
 }
@@ -24,10 +29,15 @@ export async function startStripeMock(): Promise<RunningMock> {
  */
 export async function startTwilioMock(): Promise<RunningMock> {
   const require = createRequire(import.meta.url);
-  const spec = join(dirname(require.resolve('@twilio-alpha/mcp/package.json')), 'twilio-oai/spec/json/twilio_api_v2010.json');
+  const spec = join(
+    dirname(require.resolve('@twilio-alpha/mcp/package.json')),
+    'twilio-oai/spec/json/twilio_api_v2010.json',
+  );
   const prism = join(dirname(require.resolve('@stoplight/prism-cli/package.json')), 'dist/index.js');
   const port = await freePort();
-  const child = spawnService(process.execPath, [prism, 'mock', '-h', '127.0.0.1', '-p', String(port), spec], { env: { ...process.env, NODE_OPTIONS: '' } });
+  const child = spawnService(process.execPath, [prism, 'mock', '-h', '127.0.0.1', '-p', String(port), spec], {
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
   await waitForPort(port, 'Twilio mock (Prism)', 90_000, child);
   return { url: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
 }

@@ -1,5 +1,15 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { createHash, randomBytes } from 'node:crypto';
 import { arch, platform, userInfo } from 'node:os';
@@ -44,7 +54,10 @@ function nativeDir(asRoot: boolean): string {
     // The package exports only its entry point (dist/index.js); its root is one level up.
     pkgJson = join(dirname(require.resolve(pkg)), '..', 'package.json');
   } catch {
-    throw new EmbeddedPostgresError(`PostgreSQL binaries for ${platform()}-${arch()} (npm ${pkg}) are not installed; run ./ops setup, or set DATABASE_URL to an existing PostgreSQL`);
+    throw new EmbeddedPostgresError(
+      `PostgreSQL binaries for ${platform()}-${arch()} (npm ${pkg}) are not installed; run ./ops setup, or set ` +
+        `DATABASE_URL to an existing PostgreSQL`,
+    );
   }
   const packaged = join(dirname(pkgJson), 'native');
   if (!asRoot || reachableByOthers(join(packaged, 'bin', 'postgres'))) return packaged;
@@ -77,7 +90,9 @@ function usableDataDir(dir: string, asRoot: boolean): string {
 
 function idOf(flag: '-u' | '-g'): number | null {
   try {
-    return Number(execFileSync('id', [flag, POSTGRES_USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    return Number(
+      execFileSync('id', [flag, POSTGRES_USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(),
+    );
   } catch {
     return null;
   }
@@ -89,9 +104,14 @@ function runAs(asRoot: boolean): { uid?: number; gid?: number } {
   if (idOf('-u') === null) {
     try {
       if (idOf('-g') === null) execFileSync('groupadd', ['--system', POSTGRES_USER], { stdio: 'ignore' });
-      execFileSync('useradd', ['--system', '-g', POSTGRES_USER, '--no-create-home', POSTGRES_USER], { stdio: 'ignore' });
+      execFileSync('useradd', ['--system', '-g', POSTGRES_USER, '--no-create-home', POSTGRES_USER], {
+        stdio: 'ignore',
+      });
     } catch {
-      throw new EmbeddedPostgresError(`PostgreSQL cannot run as root and the OS user "${POSTGRES_USER}" could not be created; create it (useradd ${POSTGRES_USER}) or set DATABASE_URL`);
+      throw new EmbeddedPostgresError(
+        `PostgreSQL cannot run as root and the OS user "${POSTGRES_USER}" could not be created; create it (useradd
+          ${POSTGRES_USER}) or set DATABASE_URL`,
+      );
     }
   }
   return { uid: idOf('-u')!, gid: idOf('-g')! };
@@ -102,10 +122,26 @@ function runToEnd(bin: string, args: string[], ids: { uid?: number; gid?: number
   return new Promise((resolvePromise, reject) => {
     const child = spawn(bin, args, { ...ids, env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (d) => { output = (output + String(d)).slice(-4000); });
-    child.stderr.on('data', (d) => { output = (output + String(d)).slice(-4000); });
-    child.once('error', (e) => reject(new EmbeddedPostgresError(`${what} could not run (${e.message}); run ./ops setup again, or set DATABASE_URL`)));
-    child.once('exit', (code) => (code === 0 ? resolvePromise() : reject(new EmbeddedPostgresError(`${what} failed (exit ${code}): ${output.trim().split('\n').slice(-3).join(' | ')}`))));
+    child.stdout.on('data', (d) => {
+      output = (output + String(d)).slice(-4000);
+    });
+    child.stderr.on('data', (d) => {
+      output = (output + String(d)).slice(-4000);
+    });
+    child.once('error', (e) =>
+      reject(
+        new EmbeddedPostgresError(`${what} could not run (${e.message}); run ./ops setup again, or set DATABASE_URL`),
+      ),
+    );
+    child.once('exit', (code) =>
+      code === 0
+        ? resolvePromise()
+        : reject(
+            new EmbeddedPostgresError(
+              `${what} failed (exit ${code}): ${output.trim().split('\n').slice(-3).join(' | ')}`,
+            ),
+          ),
+    );
   });
 }
 
@@ -133,26 +169,65 @@ export async function startEmbeddedPostgres(opts: {
     writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o600 });
     if (ids.uid !== undefined) chownSync(pwfile, ids.uid, ids.gid!);
     try {
-      await runToEnd(bin('initdb'), [`--pgdata=${databaseDir}`, '--auth=password', `--username=${POSTGRES_USER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C', '--no-sync'],
-        ids, 'initialising the embedded PostgreSQL (initdb)');
+      await runToEnd(
+        bin('initdb'),
+        [
+          `--pgdata=${databaseDir}`,
+          '--auth=password',
+          `--username=${POSTGRES_USER}`,
+          `--pwfile=${pwfile}`,
+          '--encoding=UTF8',
+          '--locale=C',
+          '--no-sync',
+        ],
+        ids,
+        'initialising the embedded PostgreSQL (initdb)',
+      );
     } finally {
       rmSync(pwfile, { force: true });
     }
   }
 
-  const flags = opts.persistent ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
+  const flags = opts.persistent
+    ? []
+    : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
   // TCP on the loopback only; no Unix socket, so no socket directory has to be writable by `postgres`.
-  const child: ChildProcess = spawn(bin('postgres'), ['-D', databaseDir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...flags],
-    { ...ids, env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(
+    bin('postgres'),
+    [
+      '-D',
+      databaseDir,
+      '-p',
+      String(opts.port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      ...flags,
+    ],
+    { ...ids, env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let stderr = '';
   await new Promise<void>((ready, fail) => {
     child.stderr!.on('data', (d) => {
       stderr = (stderr + String(d)).slice(-4000);
       if (stderr.includes('database system is ready to accept connections')) ready();
     });
-    child.once('error', (e) => fail(new EmbeddedPostgresError(`embedded PostgreSQL could not start (${e.message}); run ./ops setup again, or set DATABASE_URL`)));
-    child.once('exit', (code) => fail(new EmbeddedPostgresError(
-      `embedded PostgreSQL exited (code ${code}) before it was ready on port ${opts.port}: ${stderr.trim().split('\n').slice(-2).join(' | ')}`)));
+    child.once('error', (e) =>
+      fail(
+        new EmbeddedPostgresError(
+          `embedded PostgreSQL could not start (${e.message}); run ./ops setup again, or set DATABASE_URL`,
+        ),
+      ),
+    );
+    child.once('exit', (code) =>
+      fail(
+        new EmbeddedPostgresError(
+          `embedded PostgreSQL exited (code ${code}) before it was ready on port ${opts.port}: ` +
+            `${stderr.trim().split('\n').slice(-2).join(' | ')}`,
+        ),
+      ),
+    );
   });
   child.removeAllListeners('exit');
   child.stderr!.resume();
@@ -167,7 +242,10 @@ export async function startEmbeddedPostgres(opts: {
       if (!opts.persistent) {
         // A throw-away cluster leaves nothing behind, including the /var/tmp folder made for it.
         const movedFor = dirname(databaseDir);
-        rmSync(movedFor.startsWith('/var/tmp/ops-platform-') && databaseDir !== resolve(opts.dir) ? movedFor : databaseDir, { recursive: true, force: true });
+        rmSync(
+          movedFor.startsWith('/var/tmp/ops-platform-') && databaseDir !== resolve(opts.dir) ? movedFor : databaseDir,
+          { recursive: true, force: true },
+        );
       }
     },
   };

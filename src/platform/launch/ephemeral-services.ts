@@ -32,7 +32,13 @@ export async function startEphemeralServices(label: string, log: (m: string) => 
   }
   let temporalAddress = process.env.TEMPORAL_ADDRESS;
   if (!temporalAddress) {
-    const dev = await startTemporalDevServer({ port: await freePort(), uiPort: null, dataDir: null, namespace: 'default', log });
+    const dev = await startTemporalDevServer({
+      port: await freePort(),
+      uiPort: null,
+      dataDir: null,
+      namespace: 'default',
+      log,
+    });
     stops.unshift(() => dev.stop());
     temporalAddress = dev.address;
   }

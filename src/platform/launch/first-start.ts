@@ -13,12 +13,15 @@ import { generatePassword } from '../auth/passwords.ts';
  * password, re-mints a key, brings back deleted demo rows or un-revokes a key.
  * OPS_ADMIN_PASSWORD, when set, is always the `admin` operator's password.
  */
-export async function prepareCredentials(em: EntityManager, opts: {
-  demo: boolean;
-  adminPassword?: string;
-  adminApiKey?: string;
-  seedDemo: (em: EntityManager) => Promise<void>;
-}): Promise<string[]> {
+export async function prepareCredentials(
+  em: EntityManager,
+  opts: {
+    demo: boolean;
+    adminPassword?: string;
+    adminApiKey?: string;
+    seedDemo: (em: EntityManager) => Promise<void>;
+  },
+): Promise<string[]> {
   const summary: string[] = [];
   if (opts.demo) {
     await opts.seedDemo(em);
@@ -38,11 +41,16 @@ export async function prepareCredentials(em: EntityManager, opts: {
   const password = opts.adminPassword ?? (opts.demo ? generatePassword() : null);
   if (password) {
     await upsertOperatorAccount(em, 'admin', password);
-    summary.push(opts.adminPassword
-      ? '  Support admin:    username admin, password from OPS_ADMIN_PASSWORD'
-      : `  Support admin:    username admin, password ${password}   (new)`);
+    summary.push(
+      opts.adminPassword
+        ? '  Support admin:    username admin, password from OPS_ADMIN_PASSWORD'
+        : `  Support admin:    username admin, password ${password}   (new)`,
+    );
   } else {
-    summary.push('  Support admin:    username admin, password unchanged (set OPS_ADMIN_PASSWORD, or ./ops start --demo for a new one)');
+    summary.push(
+      '  Support admin:    username admin, password unchanged (set OPS_ADMIN_PASSWORD, or ./ops start --demo for a ' +
+        'new one)',
+    );
   }
   return summary;
 }

@@ -27,7 +27,12 @@ function commandLine(pid: number): string {
  * clean up. `marker` must appear in its command line, so a recycled pid that now
  * belongs to another program is never signalled.
  */
-export async function stopStale(pidFile: string, label: string, log: (m: string) => void, marker: string): Promise<void> {
+export async function stopStale(
+  pidFile: string,
+  label: string,
+  log: (m: string) => void,
+  marker: string,
+): Promise<void> {
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
   if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && commandLine(pid).includes(marker)) {
@@ -47,7 +52,10 @@ export function writePidFile(pidFile: string, pid: number): void {
 export async function portIsOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ port, host });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -55,7 +63,8 @@ export async function portIsOpen(port: number, host = '127.0.0.1'): Promise<bool
 export async function waitForPort(port: number, label: string, timeoutMs: number, child?: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) throw new Error(`${label} exited with code ${child.exitCode} before it was ready`);
+    if (child && child.exitCode !== null)
+      throw new Error(`${label} exited with code ${child.exitCode} before it was ready`);
     if (await portIsOpen(port)) return;
     await sleep(100);
   }
@@ -64,7 +73,9 @@ export async function waitForPort(port: number, label: string, timeoutMs: number
 
 export async function assertPortFree(port: number, label: string): Promise<void> {
   if (await portIsOpen(port)) {
-    throw new Error(`port ${port} needed for ${label} is already in use by another program; stop it or choose another port`);
+    throw new Error(
+      `port ${port} needed for ${label} is already in use by another program; stop it or choose another port`,
+    );
   }
 }
 
@@ -84,7 +95,11 @@ function trackHelper(child: ChildProcess): void {
 }
 
 /** Spawns a long-running helper (a mock, the Temporal dev server); stderr is drained. */
-export function spawnService(command: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; inherit?: boolean } = {}): ChildProcess {
+export function spawnService(
+  command: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; inherit?: boolean } = {},
+): ChildProcess {
   const child = spawn(command, args, {
     env: opts.env ?? process.env,
     cwd: opts.cwd,
@@ -96,7 +111,11 @@ export function spawnService(command: string, args: string[], opts: { env?: Node
   return child;
 }
 
-export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 10_000): Promise<void> {
+export async function stopChild(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+  timeoutMs = 10_000,
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill(signal);

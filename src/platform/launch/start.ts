@@ -44,7 +44,12 @@ async function start(flags: { demo: boolean }): Promise<void> {
     await assertPortFree(config.http.port, 'the API');
     let databaseUrl = config.db.url;
     if (!databaseUrl) {
-      const embedded: EmbeddedPg = await startEmbeddedPostgres({ dir: config.db.embedded.dir, port: config.db.embedded.port, persistent: true, log });
+      const embedded: EmbeddedPg = await startEmbeddedPostgres({
+        dir: config.db.embedded.dir,
+        port: config.db.embedded.port,
+        persistent: true,
+        log,
+      });
       stoppers.push(() => embedded.stop());
       databaseUrl = await ensureDatabase(embedded.url('postgres'), 'ops');
       log(`embedded PostgreSQL on 127.0.0.1:${config.db.embedded.port}`);
@@ -53,7 +58,11 @@ async function start(flags: { demo: boolean }): Promise<void> {
     let uiUrl: string | null = null;
     if (!temporalAddress) {
       const dev: DevServer = await startTemporalDevServer({
-        port: config.temporal.devPort, uiPort: config.temporal.uiPort, dataDir: config.dataDir, namespace: config.temporal.namespace, log,
+        port: config.temporal.devPort,
+        uiPort: config.temporal.uiPort,
+        dataDir: config.dataDir,
+        namespace: config.temporal.namespace,
+        log,
       });
       stoppers.push(() => dev.stop());
       temporalAddress = dev.address;
@@ -66,7 +75,10 @@ async function start(flags: { demo: boolean }): Promise<void> {
     // A database whose very first migration ran just now is fresh: it gets the demo.
     const fresh = applied.includes(migrationsList[0].name);
     const credentials = await prepareCredentials(orm.em.fork(), {
-      demo: fresh || flags.demo, adminPassword: config.auth.adminPassword, adminApiKey: config.auth.adminApiKey, seedDemo: seedCockpitDemo,
+      demo: fresh || flags.demo,
+      adminPassword: config.auth.adminPassword,
+      adminApiKey: config.auth.adminApiKey,
+      seedDemo: seedCockpitDemo,
     });
     await orm.close();
 
@@ -76,18 +88,36 @@ async function start(flags: { demo: boolean }): Promise<void> {
     if (!config.stripe.secretKey) {
       const stripe = await startStripeMock();
       stoppers.push(() => stripe.stop());
-      Object.assign(demoEnv, { STRIPE_API_BASE: stripe.url, STRIPE_SECRET_KEY: MOCK_CREDENTIALS.STRIPE_SECRET_KEY, STRIPE_PRICE_IDS: MOCK_CREDENTIALS.STRIPE_PRICE_IDS, STRIPE_WEBHOOK_SECRET: MOCK_CREDENTIALS.STRIPE_WEBHOOK_SECRET });
+      Object.assign(demoEnv, {
+        STRIPE_API_BASE: stripe.url,
+        STRIPE_SECRET_KEY: MOCK_CREDENTIALS.STRIPE_SECRET_KEY,
+        STRIPE_PRICE_IDS: MOCK_CREDENTIALS.STRIPE_PRICE_IDS,
+        STRIPE_WEBHOOK_SECRET: MOCK_CREDENTIALS.STRIPE_WEBHOOK_SECRET,
+      });
       notes.push(`  Stripe:           stripe-mock at ${stripe.url} (set STRIPE_SECRET_KEY for the real API)`);
     }
     if (!config.twilio.accountSid) {
-      log('starting the Twilio API mock (Prism over Twilio\'s OpenAPI spec; takes a few seconds)');
+      log("starting the Twilio API mock (Prism over Twilio's OpenAPI spec; takes a few seconds)");
       const twilio = await startTwilioMock();
       stoppers.push(() => twilio.stop());
-      Object.assign(demoEnv, { TWILIO_API_BASE: twilio.url, TWILIO_ACCOUNT_SID: MOCK_CREDENTIALS.TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN: MOCK_CREDENTIALS.TWILIO_AUTH_TOKEN });
-      notes.push(`  Twilio:           mock of Twilio's API spec at ${twilio.url} (set TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN for the real API)`);
+      Object.assign(demoEnv, {
+        TWILIO_API_BASE: twilio.url,
+        TWILIO_ACCOUNT_SID: MOCK_CREDENTIALS.TWILIO_ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN: MOCK_CREDENTIALS.TWILIO_AUTH_TOKEN,
+      });
+      notes.push(
+        `  Twilio:           mock of Twilio's API spec at ${twilio.url} (set TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN ` +
+          `for the real API)`,
+      );
     }
     const controlKey = config.control.keys.admin ?? demoControlKey(config.dataDir);
-    const env = { ...process.env, ...demoEnv, OPS_KEY_ADMIN: controlKey, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress };
+    const env = {
+      ...process.env,
+      ...demoEnv,
+      OPS_KEY_ADMIN: controlKey,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporalAddress,
+    };
     for (const script of PROCESSES) {
       const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'inherit', 'inherit'] });
       writePidFile(pidFileOf(config.dataDir, script), child.pid ?? 0);
@@ -101,19 +131,21 @@ async function start(flags: { demo: boolean }): Promise<void> {
     }
     await waitForPort(config.http.port, 'API', 60_000);
     const api = `http://${config.http.host}:${config.http.port}`;
-    console.log([
-      '',
-      'Ops Platform is running.',
-      `  API:              ${api}   (try: curl -H "Authorization: Bearer <operator key>" ${api}/api/admin/clients)`,
-      `  Temporal Web UI:  ${uiUrl ?? `(external cluster at ${temporalAddress})`}`,
-      `  Support admin UI: ${api}/admin`,
-      ...credentials,
-      `  Control plane key: ${controlKey}   (POST ${api}/api/internal/ops/execute with x-book8-internal-secret)`,
-      ...notes,
-      `  OpenAPI:          ${api}/openapi.json   Metrics: ${api}/metrics`,
-      'Press Ctrl-C to stop everything.',
-      '',
-    ].join('\n'));
+    console.log(
+      [
+        '',
+        'Ops Platform is running.',
+        `  API:              ${api}   (try: curl -H "Authorization: Bearer <operator key>" ${api}/api/admin/clients)`,
+        `  Temporal Web UI:  ${uiUrl ?? `(external cluster at ${temporalAddress})`}`,
+        `  Support admin UI: ${api}/admin`,
+        ...credentials,
+        `  Control plane key: ${controlKey}   (POST ${api}/api/internal/ops/execute with x-book8-internal-secret)`,
+        ...notes,
+        `  OpenAPI:          ${api}/openapi.json   Metrics: ${api}/metrics`,
+        'Press Ctrl-C to stop everything.',
+        '',
+      ].join('\n'),
+    );
   } catch (err) {
     log(err instanceof ConfigError ? err.message : `start failed: ${(err as Error).message}`);
     await stopAll(1);

@@ -19,17 +19,35 @@ export async function startTemporalDevServer(opts: {
   const pidFile = resolve(opts.dataDir ?? '.data', `temporal-${opts.port}.pid`);
   await stopStale(pidFile, 'Temporal dev server', opts.log, 'start-dev');
   await assertPortFree(opts.port, 'Temporal dev server');
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--namespace', opts.namespace, '--log-level', 'error'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--namespace',
+    opts.namespace,
+    '--log-level',
+    'error',
+  ];
   for (const name of SEARCH_ATTRIBUTE_NAMES) args.push('--search-attribute', `${name}=Keyword`);
   // One partition per task queue: with a handful of pollers, the default 4
   // partitions make tasks wait for forwarding between partitions (~40 ms a hop).
-  args.push('--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1', '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1');
+  args.push(
+    '--dynamic-config-value',
+    'matching.numTaskqueueReadPartitions=1',
+    '--dynamic-config-value',
+    'matching.numTaskqueueWritePartitions=1',
+  );
   if (opts.dataDir) args.push('--db-filename', join(resolve(opts.dataDir), 'temporal.sqlite'));
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
   else args.push('--headless');
   const child = spawnService('temporal', args);
   let stderr = '';
-  child.stderr?.on('data', (d) => { stderr = (stderr + String(d)).slice(-4000); });
+  child.stderr?.on('data', (d) => {
+    stderr = (stderr + String(d)).slice(-4000);
+  });
   child.once('error', (e) => opts.log(`temporal: ${e.message}`));
   writePidFile(pidFile, child.pid ?? 0);
   try {

@@ -7,7 +7,19 @@ export type { Logger };
 // turn up anywhere — a path, an error message, a deletion log — so every string
 // that is logged is scrubbed of them as well.
 
-const SECRET_KEYS = ['authorization', 'cookie', 'set-cookie', 'password', 'passwordHash', 'token', 'secret', 'apiKey', 'key', 'x-book8-internal-secret', 'x-conversation-token'];
+const SECRET_KEYS = [
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'password',
+  'passwordHash',
+  'token',
+  'secret',
+  'apiKey',
+  'key',
+  'x-book8-internal-secret',
+  'x-conversation-token',
+];
 const REDACT_PATHS = SECRET_KEYS.flatMap((k) => {
   const p = /^[A-Za-z_$][\w$]*$/.test(k) ? k : `["${k}"]`;
   const nested = p.startsWith('[') ? p : `.${p}`;
@@ -26,7 +38,11 @@ function scrubValue(v: unknown, depth = 0): unknown {
   if (typeof v === 'string') return scrubPersonalData(v);
   if (depth > 8 || v === null || typeof v !== 'object') return v;
   if (v instanceof Error) {
-    return { type: v.name, message: scrubPersonalData(v.message), stack: v.stack ? scrubPersonalData(v.stack) : undefined };
+    return {
+      type: v.name,
+      message: scrubPersonalData(v.message),
+      stack: v.stack ? scrubPersonalData(v.stack) : undefined,
+    };
   }
   if (Array.isArray(v)) return v.map((x) => scrubValue(x, depth + 1));
   if (v instanceof Date) return v;
@@ -35,14 +51,17 @@ function scrubValue(v: unknown, depth = 0): unknown {
 
 /** JSON logs; credentials and personal data are removed before they leave the process. */
 export function createLogger(level: string, name = 'ops-platform', destination?: DestinationStream): Logger {
-  return pino({
-    name,
-    level,
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    hooks: {
-      logMethod(args, method) {
-        method.apply(this, args.map((a) => scrubValue(a)) as Parameters<typeof method>);
+  return pino(
+    {
+      name,
+      level,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((a) => scrubValue(a)) as Parameters<typeof method>);
+        },
       },
     },
-  }, destination);
+    destination,
+  );
 }

@@ -25,8 +25,14 @@ export function rateLimitHeaders(limit: number, consumed: number, msBeforeNext: 
 
 export function rateLimited(limit: number, consumed: number, msBeforeNext: number): AppError {
   const retryAfter = Math.max(1, Math.ceil(msBeforeNext / 1000));
-  return new AppError(429, 'RATE_LIMIT_EXCEEDED', 'Too many requests. Please try again later.', undefined,
-    { ...rateLimitHeaders(limit, consumed, msBeforeNext), 'Retry-After': String(retryAfter) }, { retryAfter });
+  return new AppError(
+    429,
+    'RATE_LIMIT_EXCEEDED',
+    'Too many requests. Please try again later.',
+    undefined,
+    { ...rateLimitHeaders(limit, consumed, msBeforeNext), 'Retry-After': String(retryAfter) },
+    { retryAfter },
+  );
 }
 
 /**
@@ -103,7 +109,11 @@ export function openRateLimiter(databaseUrl: string, limits: AuthLimits, max = 6
   return {
     pool,
     rateLimit: createRateLimiter(pool),
-    loginThrottle: createLoginThrottle(pool, { perAccountAndIp: limits.loginPerAccountAndIp, perIp: limits.loginPerIp, windowSeconds: WINDOW_15_MIN }),
+    loginThrottle: createLoginThrottle(pool, {
+      perAccountAndIp: limits.loginPerAccountAndIp,
+      perIp: limits.loginPerIp,
+      windowSeconds: WINDOW_15_MIN,
+    }),
     refusalThrottle: createRefusalThrottle(pool, { perIp: limits.refusedPerIp, windowSeconds: WINDOW_15_MIN }),
     close: () => pool.end(),
   };
@@ -119,14 +129,32 @@ export type Limits = ReturnType<typeof openRateLimiter>;
  * (a bounded back-off, never an indefinite lockout): the real operator signing in
  * from elsewhere is not affected. A success gives the attempt back.
  */
-export function createLoginThrottle(pool: pg.Pool, opts: { perAccountAndIp: number; perIp: number; windowSeconds: number }) {
+export function createLoginThrottle(
+  pool: pg.Pool,
+  opts: { perAccountAndIp: number; perIp: number; windowSeconds: number },
+) {
   const make = (prefix: string, points: number) =>
-    new RateLimiterPostgres({ storeClient: pool, storeType: 'pool', tableName: 'rate_limit', tableCreated: true, keyPrefix: prefix, points, duration: opts.windowSeconds });
+    new RateLimiterPostgres({
+      storeClient: pool,
+      storeType: 'pool',
+      tableName: 'rate_limit',
+      tableCreated: true,
+      keyPrefix: prefix,
+      points,
+      duration: opts.windowSeconds,
+    });
   const byPair = make('login-pair', opts.perAccountAndIp);
   const byIp = make('login-ip', opts.perIp);
   const pairKey = (username: string, ip: string) => `${username.toLowerCase()}|${ip}`;
   const locked = (retryAfter: number) =>
-    new AppError(429, 'TOO_MANY_LOGIN_ATTEMPTS', 'Too many failed login attempts. Try again later.', undefined, { 'Retry-After': String(retryAfter) }, { retryAfter });
+    new AppError(
+      429,
+      'TOO_MANY_LOGIN_ATTEMPTS',
+      'Too many failed login attempts. Try again later.',
+      undefined,
+      { 'Retry-After': String(retryAfter) },
+      { retryAfter },
+    );
 
   return {
     /** Spends the attempt; refuses (429, Retry-After) when this address has no attempts left. */
@@ -135,7 +163,10 @@ export function createLoginThrottle(pool: pg.Pool, opts: { perAccountAndIp: numb
       const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
       const other = refused.find((r) => !(r instanceof RateLimiterRes));
       if (other) throw other;
-      if (refused.length) throw locked(Math.max(1, Math.ceil(Math.max(...(refused as RateLimiterRes[]).map((r) => r.msBeforeNext)) / 1000)));
+      if (refused.length)
+        throw locked(
+          Math.max(1, Math.ceil(Math.max(...(refused as RateLimiterRes[]).map((r) => r.msBeforeNext)) / 1000)),
+        );
       return { attempt: (results[0] as PromiseFulfilledResult<RateLimiterRes>).value.consumedPoints };
     },
     /** A failed attempt is answered more slowly as failures from this address mount (200 ms each, at most 2 s). */
@@ -156,13 +187,28 @@ export type LoginThrottle = ReturnType<typeof createLoginThrottle>;
  * past the budget the address is refused with 429 before any key is checked.
  */
 export function createRefusalThrottle(pool: pg.Pool, opts: { perIp: number; windowSeconds: number }) {
-  const byIp = new RateLimiterPostgres({ storeClient: pool, storeType: 'pool', tableName: 'rate_limit', tableCreated: true, keyPrefix: 'refused-key', points: opts.perIp, duration: opts.windowSeconds });
+  const byIp = new RateLimiterPostgres({
+    storeClient: pool,
+    storeType: 'pool',
+    tableName: 'rate_limit',
+    tableCreated: true,
+    keyPrefix: 'refused-key',
+    points: opts.perIp,
+    duration: opts.windowSeconds,
+  });
   return {
     async assertAllowed(ip: string): Promise<void> {
       const res = await byIp.get(ip);
       if (res && res.consumedPoints >= opts.perIp) {
         const retryAfter = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-        throw new AppError(429, 'TOO_MANY_FAILED_ATTEMPTS', 'Too many refused credentials from this address. Try again later.', undefined, { 'Retry-After': String(retryAfter) }, { retryAfter });
+        throw new AppError(
+          429,
+          'TOO_MANY_FAILED_ATTEMPTS',
+          'Too many refused credentials from this address. Try again later.',
+          undefined,
+          { 'Retry-After': String(retryAfter) },
+          { retryAfter },
+        );
       }
     },
     async refused(ip: string): Promise<void> {

@@ -7,12 +7,17 @@ import { SEARCH_ATTRIBUTE_NAMES } from './search-attributes.ts';
  * Registers Operation, TenantId and Actor on a cluster that lacks them (the dev
  * server gets them on its command line). Idempotent; run at worker start.
  */
-export async function ensureSearchAttributes(connection: Connection | NativeConnection, namespace: string): Promise<string[]> {
+export async function ensureSearchAttributes(
+  connection: Connection | NativeConnection,
+  namespace: string,
+): Promise<string[]> {
   const operator = connection.operatorService;
   const existing = await operator.listSearchAttributes({ namespace });
   const missing = SEARCH_ATTRIBUTE_NAMES.filter((n) => !(n in (existing.customAttributes ?? {})));
   if (missing.length) {
-    const searchAttributes = Object.fromEntries(missing.map((n) => [n, proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]));
+    const searchAttributes = Object.fromEntries(
+      missing.map((n) => [n, proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+    );
     await operator.addSearchAttributes({ namespace, searchAttributes });
   }
   return missing;

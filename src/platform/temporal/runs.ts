@@ -24,7 +24,10 @@ export interface StartRequest<W extends Workflow> {
  * duplicate start while it runs joins it (USE_EXISTING); after it completed, the
  * completed run answers (a failed run may be retried with a fresh one).
  */
-export async function startOrAttach<W extends Workflow>(client: Client, req: StartRequest<W>): Promise<WorkflowHandle<W>> {
+export async function startOrAttach<W extends Workflow>(
+  client: Client,
+  req: StartRequest<W>,
+): Promise<WorkflowHandle<W>> {
   try {
     return await client.workflow.start<W>(req.workflowType, {
       workflowId: req.workflowId,
@@ -40,7 +43,12 @@ export async function startOrAttach<W extends Workflow>(client: Client, req: Sta
     if (err instanceof WorkflowExecutionAlreadyStartedError) return client.workflow.getHandle<W>(req.workflowId);
     // Nothing was started: say so clearly, the caller can retry with the same key safely.
     // The engine's own message goes to the logs (as the cause), not to the caller.
-    const unavailable = new AppError(503, 'WORKFLOW_ENGINE_UNAVAILABLE', `Could not start ${req.workflowId}: the workflow engine is unreachable. Retry; the same request never runs twice.`);
+    const unavailable = new AppError(
+      503,
+      'WORKFLOW_ENGINE_UNAVAILABLE',
+      `Could not start ${req.workflowId}: the workflow engine is unreachable. Retry; the same request never runs ` +
+        `twice.`,
+    );
     unavailable.cause = err;
     throw unavailable;
   }
@@ -60,7 +68,8 @@ export async function awaitOutcome<R>(handle: WorkflowHandle, timeoutMs: number)
   const result = handle.result().then(
     (r) => ({ state: 'completed', result: r as R }) as RunOutcome<R>,
     (err: Error) => {
-      if (err instanceof WorkflowFailedError) return { state: 'failed', failure: findApplicationFailure(err), error: err } as RunOutcome<R>;
+      if (err instanceof WorkflowFailedError)
+        return { state: 'failed', failure: findApplicationFailure(err), error: err } as RunOutcome<R>;
       throw err;
     },
   );

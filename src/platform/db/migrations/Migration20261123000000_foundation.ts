@@ -30,7 +30,8 @@ export class Migration20261123000000_foundation extends Migration {
         updated_at timestamptz not null default now()
       );
       create index onboarding_state_client_id_idx on onboarding_state (client_id);
-      create index onboarding_state_stuck_idx on onboarding_state (stuck_detected_at desc, id desc) where stuck_detected_at is not null;
+      create index onboarding_state_stuck_idx on onboarding_state (stuck_detected_at desc, id desc) where
+        stuck_detected_at is not null;
 
       create table phone_number (
         phone_number text primary key,

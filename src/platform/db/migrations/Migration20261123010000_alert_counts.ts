@@ -16,7 +16,8 @@ export class Migration20261123010000_alert_counts extends Migration {
       );
       insert into alert_log_count (alert_type, severity, n)
         select t, s, (select count(*) from alert_log a where a.alert_type = t and a.severity = s)
-          from unnest(array['STUCK_CLIENT','PAYMENT_BLOCK','POOL_EMPTY']) t, unnest(array['LOW','MEDIUM','HIGH','CRITICAL']) s;
+          from unnest(array['STUCK_CLIENT','PAYMENT_BLOCK','POOL_EMPTY']) t,
+            unnest(array['LOW','MEDIUM','HIGH','CRITICAL']) s;
 
       create function alert_log_count_rows() returns trigger language plpgsql as $$
       begin

@@ -45,7 +45,8 @@ export class Migration20261123030000_support extends Migration {
       insert into support_totals (conversations, messages)
         values ((select count(*) from conversation), (select count(*) from message));
       update conversation c set message_count = m.n, last_message_at = m.last_at,
-             last_message = (select content from message where conversation_id = c.id order by created_at desc, id desc limit 1)
+             last_message = (select content from message where conversation_id = c.id order by created_at desc, id
+               desc limit 1)
         from (select conversation_id, count(*) as n, max(created_at) as last_at from message group by 1) m
        where m.conversation_id = c.id;
 
@@ -76,7 +77,8 @@ export class Migration20261123030000_support extends Migration {
         if tg_op = 'INSERT' then
           update conversation c
              set message_count = c.message_count + d.n,
-                 last_message = case when c.last_message_at is null or d.last_at >= c.last_message_at then d.last_content else c.last_message end,
+                 last_message = case when c.last_message_at is null or d.last_at >= c.last_message_at then
+                   d.last_content else c.last_message end,
                  last_message_at = greatest(c.last_message_at, d.last_at),
                  updated_at = greatest(c.updated_at, d.last_at)
             from (select conversation_id, count(*) as n, max(created_at) as last_at,
@@ -101,8 +103,10 @@ export class Migration20261123030000_support extends Migration {
         else update support_totals set messages = 0; end if;
         return null;
       end $$;
-      create trigger conversation_totals_truncate after truncate on conversation for each statement execute function support_totals_truncate();
-      create trigger message_totals_truncate after truncate on message for each statement execute function support_totals_truncate();
+      create trigger conversation_totals_truncate after truncate on conversation for each statement execute
+        function support_totals_truncate();
+      create trigger message_totals_truncate after truncate on message for each statement execute function
+        support_totals_truncate();
     `);
   }
 }
