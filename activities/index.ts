@@ -1,21 +1,7 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Logger } from '../src/platform/observability/logger.ts';
-import { createCockpitActivities } from './cockpit/index.ts';
-import { createControlActivities } from './control/index.ts';
-import type { Config } from '../src/platform/config.ts';
+import type { WorkerServices } from '../src/platform/module.ts';
+import { MODULES } from '../src/modules.ts';
 
-export interface ActivityDeps {
-  orm: MikroORM;
-  logger: Logger;
-  config: Config;
+/** Every activity the ops worker runs: each module's, built with its clients injected. */
+export function createActivities(deps: WorkerServices): Record<string, (...args: never[]) => Promise<unknown>> {
+  return Object.assign({}, ...MODULES.map((m) => m.activities?.(deps) ?? {}));
 }
-
-/** Every activity the ops worker runs, with its clients injected. */
-export function createActivities(deps: ActivityDeps) {
-  return {
-    ...createCockpitActivities(deps),
-    ...createControlActivities(deps),
-  };
-}
-
-export type Activities = ReturnType<typeof createActivities>;

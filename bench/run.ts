@@ -3,7 +3,8 @@ import Koa from 'koa';
 import pg from 'pg';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { loadConfig } from '../src/platform/config.ts';
-import { migrate, openOrm } from '../src/platform/db/orm.ts';
+import { migrate } from '../src/platform/db/orm.ts';
+import { openAppOrm } from '../src/modules.ts';
 import { generateApiKey, upsertOperatorKey } from '../src/platform/auth/api-keys.ts';
 import { createLogger } from '../src/platform/observability/logger.ts';
 import { connectTemporal } from '../src/platform/temporal/client.ts';
@@ -78,7 +79,7 @@ async function main() {
       LOG_LEVEL: 'warn',
     });
     const logger = createLogger('error');
-    const orm = await openOrm(databaseUrl, 10);
+    const orm = await openAppOrm(databaseUrl, 10);
     stops.push(() => orm.close());
     await migrate(orm, databaseUrl);
     const key = generateApiKey();

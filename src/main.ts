@@ -4,10 +4,11 @@ import { connectTemporal } from './platform/temporal/client.ts';
 import { openRateLimiter } from './platform/ratelimit/rate-limit.ts';
 import { ensureEnvOperatorKey } from './platform/auth/api-keys.ts';
 import { buildApi } from './api.ts';
+import { appEntities } from './modules.ts';
 
 /** The API process: migrate, connect, listen; SIGTERM drains and exits. */
 export async function main(): Promise<void> {
-  const { config, logger, orm } = await openProcessBase('ops-api');
+  const { config, logger, orm } = await openProcessBase('ops-api', appEntities);
   if (config.auth.adminApiKey) await ensureEnvOperatorKey(orm.em.fork(), config.auth.adminApiKey);
   const temporal = await connectTemporal({
     address: temporalAddress(config),

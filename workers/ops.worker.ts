@@ -4,23 +4,20 @@ import { Client } from '@temporalio/client';
 import { temporalAddress } from '../src/platform/config.ts';
 import { openProcessBase, runMain } from '../src/platform/process.ts';
 import { ensureSearchAttributes } from '../src/platform/temporal/ensure-search-attributes.ts';
-import { ensureAlertDetectionSchedule } from '../src/cockpit/alert-schedule.ts';
 import { createActivities } from '../activities/index.ts';
+import { appEntities, MODULES } from '../src/modules.ts';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 /** The worker process: runs every workflow and activity of the platform on one task queue. */
 export async function main(): Promise<void> {
-  const { config, logger, orm } = await openProcessBase('ops-worker');
+  const { config, logger, orm } = await openProcessBase('ops-worker', appEntities);
 
   const connection = await NativeConnection.connect({ address: temporalAddress(config) });
   await ensureSearchAttributes(connection, config.temporal.namespace);
   const client = new Client({ connection: connection as never, namespace: config.temporal.namespace });
-  const scheduleId = await ensureAlertDetectionSchedule(client, {
-    taskQueue: config.temporal.taskQueue,
-    everyMs: config.alerts.detectionEveryMs,
-    stuckThresholdMs: config.alerts.stuckThresholdMs,
-  });
+  // Each module's start-up work (the cockpit's alert schedule, …), idempotent.
+  for (const m of MODULES) await m.onWorkerStart?.({ config, orm, logger, client });
 
   const options: WorkerOptions = {
     connection,
@@ -30,7 +27,7 @@ export async function main(): Promise<void> {
     activities: createActivities({ orm, logger, config }),
   };
   const worker = await Worker.create(options);
-  logger.info({ taskQueue: config.temporal.taskQueue, scheduleId }, 'worker running');
+  logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
   const stop = () => worker.shutdown();
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

@@ -3,19 +3,10 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../../src/platform/observability/logger.ts';
 import { recordAudit } from '../../src/platform/audit/audit.ts';
-import {
-  AlertLog,
-  Booking,
-  Client,
-  ClientDeletion,
-  ClientUser,
-  Conversation,
-  Customer,
-  Lead,
-  Message,
-  OnboardingState,
-  PhoneNumber,
-} from '../../src/cockpit/entities/index.ts';
+import { AlertLog, ClientDeletion, PhoneNumber } from '../../src/cockpit/entities/index.ts';
+import { Booking, Client, ClientUser, Customer, Lead, OnboardingState } from '../../src/tenants/entities/index.ts';
+// Support's records of the tenant go in the same transaction (spec order).
+import { Conversation, Message } from '../../src/support/entities/index.ts';
 import { deletionViolations, type DeletionLog } from '../../src/cockpit/deletion-rules.ts';
 import { DELETE_FAILURES, type DeleteClientRequest } from '../../src/cockpit/client-delete.contract.ts';
 import { presentClient } from '../../src/cockpit/cockpit.presenter.ts';

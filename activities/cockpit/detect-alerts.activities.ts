@@ -3,7 +3,8 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../../src/platform/observability/logger.ts';
 import { PAYMENT_GATE_STEP, POOL_RESOURCE_ID, isTerminalStall, stuckSeverity } from '../../src/cockpit/alert-rules.ts';
 import type { AlertType } from '../../src/cockpit/entities/alert-log.entity.ts';
-import type { Severity } from '../../src/cockpit/entities/onboarding-state.entity.ts';
+import type { Severity } from '../../src/tenants/entities/index.ts';
+import type { DetectionInput } from '../../src/cockpit/alerts-detect.contract.ts';
 
 interface NewAlert {
   alertType: AlertType;
@@ -26,10 +27,6 @@ async function raiseAlert(em: EntityManager, a: NewAlert): Promise<boolean> {
     [`alr_${randomUUID()}`, a.alertType, a.alertKey, a.severity, a.resourceId, JSON.stringify(a.metadata)],
   )) as unknown[];
   return rows.length > 0;
-}
-
-export interface DetectionInput {
-  stuckThresholdMs: number;
 }
 
 export function createDetectAlertsActivities(deps: { orm: MikroORM; logger: Logger }) {

@@ -14,4 +14,4 @@ export function createCockpitActivities(deps: { orm: MikroORM; logger: Logger })
 
 export type CockpitActivities = ReturnType<typeof createCockpitActivities>;
 export type { DeleteClientInput } from './delete-client.activities.ts';
-export type { DetectionInput } from './detect-alerts.activities.ts';
+export type { DetectionInput } from '../../src/cockpit/alerts-detect.contract.ts';

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { recordAudit, type AuditContext } from '../../src/platform/audit/audit.ts';
-import { Client, OnboardingState } from '../../src/cockpit/entities/index.ts';
+import { Client, OnboardingState } from '../../src/tenants/entities/index.ts';
 import type { EnsureResult, ProvisioningResult, Recommendation } from '../../src/control/tool-results.ts';
 
 export interface EnsureArgs {

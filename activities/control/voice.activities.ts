@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { TwilioClient } from '../twilio/twilio-client.ts';
-import { Client } from '../../src/cockpit/entities/index.ts';
+import { Client } from '../../src/tenants/entities/index.ts';
 import { errorText, statusOfChecks, type Check, type VoiceResult } from '../../src/control/tool-results.ts';
 
 export interface VoiceDeps {

@@ -1,4 +1,4 @@
-import type { Severity } from './entities/onboarding-state.entity.ts';
+import type { Severity } from '../tenants/entities/index.ts';
 
 /** The onboarding step at which a client cannot go on without an active payment. */
 export const PAYMENT_GATE_STEP = 'S6_PAYMENT';

@@ -1,7 +1,8 @@
 import { ScheduleAlreadyRunning, type Client } from '@temporalio/client';
 import { runSearchAttributes } from '../platform/temporal/search-attributes.ts';
+import { ALERTS_DETECT, alertsDetectWorkflowId, alertsScheduleId } from './alerts-detect.contract.ts';
 
-export const scheduleIdFor = (taskQueue: string) => `alerts-detect:${taskQueue}`;
+export const scheduleIdFor = alertsScheduleId;
 
 /**
  * Creates the alert detection schedule, or brings an existing one in line with
@@ -14,11 +15,11 @@ export async function ensureAlertDetectionSchedule(
   const scheduleId = scheduleIdFor(opts.taskQueue);
   const action = {
     type: 'startWorkflow' as const,
-    workflowType: 'detectAlertsWorkflow',
-    workflowId: `alerts-detect:${opts.taskQueue}`,
+    workflowType: ALERTS_DETECT.workflowType,
+    workflowId: alertsDetectWorkflowId(opts.taskQueue),
     taskQueue: opts.taskQueue,
     args: [{ stuckThresholdMs: opts.stuckThresholdMs }],
-    typedSearchAttributes: runSearchAttributes({ operation: 'alerts-detect', actor: 'system:schedule' }),
+    typedSearchAttributes: runSearchAttributes({ operation: ALERTS_DETECT.operation, actor: 'system:schedule' }),
     staticSummary: 'Detect STUCK_CLIENT, PAYMENT_BLOCK and POOL_EMPTY alerts',
   };
   const spec = { intervals: [{ every: opts.everyMs }] };

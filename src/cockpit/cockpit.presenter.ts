@@ -1,6 +1,5 @@
 import type { AlertLog } from './entities/alert-log.entity.ts';
-import type { Client } from './entities/client.entity.ts';
-import type { OnboardingState } from './entities/onboarding-state.entity.ts';
+import type { Client, OnboardingState } from '../tenants/entities/index.ts';
 import { isoOrNull as iso } from '../platform/http/wire.ts';
 
 export function presentAlert(a: AlertLog) {

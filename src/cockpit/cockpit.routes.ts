@@ -1,7 +1,5 @@
 import { auditContextFrom } from '../platform/audit/audit.ts';
-import type { OperatorKeyAuthenticator } from '../platform/auth/api-keys.ts';
-import { operatorKeyAuth } from '../platform/auth/bearer.ts';
-import type { Refusals } from '../platform/auth/refusals.ts';
+import type { Authenticator } from '../platform/auth/operator-auth.ts';
 import type { MountedModule } from '../platform/http/app.ts';
 import type { OpenApiRegistry } from '../platform/http/openapi.ts';
 import { ModuleRouter } from '../platform/http/route.ts';
@@ -11,22 +9,25 @@ import type { CockpitService } from './cockpit.service.ts';
 
 export const COCKPIT_PREFIX = '/api/admin';
 
-/** Spec 000, Operator Cockpit. Every route requires an operator API key. */
+/**
+ * Spec 000, Operator Cockpit. Every route needs an operator (key or session):
+ * reads viewer, soft resets operator, the irreversible DELETE admin.
+ */
 export function createCockpitRoutes(deps: {
   service: CockpitService;
-  authenticate: OperatorKeyAuthenticator;
-  refusals: Refusals;
+  auth: Authenticator;
   openapi: OpenApiRegistry;
 }): MountedModule {
-  const auth = operatorKeyAuth(deps.authenticate, deps.refusals);
+  const { auth } = deps;
   const svc = deps.service;
-  const r = new ModuleRouter({ prefix: COCKPIT_PREFIX, tag: 'cockpit', registry: deps.openapi });
+  const r = new ModuleRouter({ prefix: COCKPIT_PREFIX, tag: 'cockpit', envelope: 'cockpit', registry: deps.openapi });
 
   r.route({
     method: 'get',
     path: '/alerts',
     summary: 'Recent ops alerts, newest first (keyset paged)',
     auth,
+    access: 'viewer',
     input: { query: s.alertsQuery },
     handler: async ({ query }) => ({ body: ok(await svc.listAlerts(query)) }),
   });
@@ -35,6 +36,7 @@ export function createCockpitRoutes(deps: {
     path: '/stuck-clients',
     summary: 'Clients detected as stuck in onboarding, with their open alert',
     auth,
+    access: 'viewer',
     input: { query: s.stuckClientsQuery },
     handler: async ({ query }) => ({ body: ok(await svc.listStuckClients(query)) }),
   });
@@ -43,6 +45,7 @@ export function createCockpitRoutes(deps: {
     path: '/clients',
     summary: 'All clients, newest first (keyset paged)',
     auth,
+    access: 'viewer',
     input: { query: s.clientsQuery },
     handler: async ({ query }) => ({ body: ok(await svc.listClients(query)) }),
   });
@@ -51,6 +54,7 @@ export function createCockpitRoutes(deps: {
     path: '/clients/:id',
     summary: 'One client with its onboarding state',
     auth,
+    access: 'viewer',
     input: { params: s.clientParams },
     handler: async ({ params }) => ({ body: ok(await svc.getClient(params.id)) }),
   });
@@ -59,6 +63,7 @@ export function createCockpitRoutes(deps: {
     path: '/clients/:id/mute-alerts',
     summary: 'Mute or unmute ops alerts for a client',
     auth,
+    access: 'operator',
     input: { params: s.clientParams, body: s.muteAlertsBody },
     handler: async ({ params, body }, ctx) => ({
       body: ok(await svc.setAlertsMuted(params.id, body.muted, auditContextFrom(ctx))),
@@ -69,6 +74,7 @@ export function createCockpitRoutes(deps: {
     path: '/clients/:id/reset-payment-alert',
     summary: 'Clear payment gate alert suppression',
     auth,
+    access: 'operator',
     input: { params: s.clientParams, body: s.emptyBody },
     handler: async ({ params }, ctx) => ({ body: ok(await svc.resetPaymentAlert(params.id, auditContextFrom(ctx))) }),
   });
@@ -77,6 +83,7 @@ export function createCockpitRoutes(deps: {
     path: '/clients/:id/reset-stuck',
     summary: 'Clear stuck detection on the onboarding state',
     auth,
+    access: 'operator',
     input: { params: s.clientParams, body: s.emptyBody },
     handler: async ({ params }, ctx) => ({ body: ok(await svc.resetStuck(params.id, auditContextFrom(ctx))) }),
   });
@@ -85,6 +92,7 @@ export function createCockpitRoutes(deps: {
     path: '/clients/:id',
     summary: 'PERMANENTLY delete a client and all its data (workflow client-delete:<id>:<incarnation>)',
     auth,
+    access: 'admin',
     input: { params: s.clientParams, body: s.deleteClientBody },
     handler: async ({ params, body }, ctx) => {
       const outcome = await svc.deleteClient(params.id, body.confirmBusinessName, auditContextFrom(ctx));
@@ -106,6 +114,7 @@ export function createCockpitRoutes(deps: {
     path: '/operations/:workflowId',
     summary: 'Status and result of a cockpit workflow run',
     auth,
+    access: 'viewer',
     input: { params: s.operationParams },
     handler: async ({ params }) => ({ body: ok(await svc.getOperation(params.workflowId)) }),
   });

@@ -15,8 +15,8 @@ import {
 import { awaitOutcome, startOrAttach } from '../platform/temporal/runs.ts';
 import type { Logger } from '../platform/observability/logger.ts';
 import type { AlertType } from './entities/alert-log.entity.ts';
-import { AlertLog, Client, OnboardingState } from './entities/index.ts';
-import type { Severity } from './entities/onboarding-state.entity.ts';
+import { AlertLog } from './entities/index.ts';
+import { Client, OnboardingState, type Severity } from '../tenants/entities/index.ts';
 import type { DeletionLog } from './deletion-rules.ts';
 import {
   CLIENT_DELETE,
@@ -66,7 +66,7 @@ export function createCockpitService(deps: CockpitDeps) {
         action,
         resourceType: 'client',
         present: (c) => presentClient(c),
-        notFound: () => notFound('Client not found'),
+        notFound: () => notFound('client'),
       },
       change,
     );
@@ -172,7 +172,7 @@ export function createCockpitService(deps: CockpitDeps) {
           where c.id = ?`,
         [id],
       )) as (Record<string, unknown> & { onboarding: Record<string, unknown> | null })[];
-      if (!row) throw notFound('Client not found');
+      if (!row) throw notFound('client');
       const { onboarding, ...client } = row;
       return presentClient(em().map(Client, client), onboarding ? em().map(OnboardingState, onboarding) : null);
     },
@@ -211,13 +211,13 @@ export function createCockpitService(deps: CockpitDeps) {
     async resetStuck(id: string, who: AuditContext) {
       return em().transactional(async (tx) => {
         const client = await tx.findOne(Client, id);
-        if (!client) throw notFound('Client not found');
+        if (!client) throw notFound('client');
         const state = await tx.findOne(
           OnboardingState,
           { clientId: id },
           { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { createdAt: 'desc' } },
         );
-        if (!state) throw notFound('Client has no onboarding state');
+        if (!state) throw notFound('onboarding state', 'Client has no onboarding state');
         const previous = state.stuckDetectedAt;
         state.stuckDetectedAt = null;
         state.stuckSeverity = null;
@@ -265,7 +265,7 @@ export function createCockpitService(deps: CockpitDeps) {
           [id, deps.deleteReplayWindowMs],
         )) as { deletion_log: DeletionLog; workflow_id: string }[];
         if (done) return { state: 'deleted', log: done.deletion_log, workflowId: done.workflow_id };
-        throw notFound('Client not found');
+        throw notFound('client');
       }
       const wfId = clientDeleteWorkflowId(id, current.incarnation);
       const handle = await startOrAttach<typeof deleteClientWorkflow>(deps.temporal, {
@@ -281,7 +281,7 @@ export function createCockpitService(deps: CockpitDeps) {
       if (outcome.state === 'completed') return { state: 'deleted', log: outcome.result, workflowId: wfId };
       if (outcome.state === 'running') return { state: 'running', workflowId: wfId };
       const failure = outcome.failure;
-      if (failure?.type === DELETE_FAILURES.notFound) throw notFound('Client not found');
+      if (failure?.type === DELETE_FAILURES.notFound) throw notFound('client');
       if (failure?.type === DELETE_FAILURES.safety) {
         const [details] = (failure.details ?? []) as [{ violations: string[] }];
         throw new AppError(400, 'SAFETY_CHECK_FAILED', 'Cannot delete client. Safety checks failed.', {
@@ -296,10 +296,10 @@ export function createCockpitService(deps: CockpitDeps) {
 
     /** Status of a cockpit run (the 202 answer of a slow DELETE points here). */
     async getOperation(wfId: string) {
-      if (!isClientDeleteWorkflowId(wfId)) throw notFound('Operation not found');
+      if (!isClientDeleteWorkflowId(wfId)) throw notFound('operation');
       const handle = deps.temporal.workflow.getHandle(wfId);
       const desc = await handle.describe().catch(() => null);
-      if (!desc) throw notFound('Operation not found');
+      if (!desc) throw notFound('operation');
       const status = desc.status.name;
       const outcome = status === 'RUNNING' ? null : await awaitOutcome<DeletionLog>(handle, 1_000);
       return {

@@ -1,4 +1,4 @@
-import type { Client } from './entities/client.entity.ts';
+import type { Client } from '../tenants/entities/index.ts';
 
 /**
  * The spec's safety checks (existence is checked before). Every violation is

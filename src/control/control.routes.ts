@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import { auditContextFrom } from '../platform/audit/audit.ts';
-import { controlKeyAuth, type ControlKey } from '../platform/auth/control-keys.ts';
+import { controlKeyAuth, type ControlKey } from './control-keys.ts';
 import type { Refusals } from '../platform/auth/refusals.ts';
 import type { MountedModule } from '../platform/http/app.ts';
 import type { OpenApiRegistry } from '../platform/http/openapi.ts';
@@ -21,7 +21,7 @@ export function createControlRoutes(deps: {
   openapi: OpenApiRegistry;
 }): MountedModule {
   const auth = controlKeyAuth(deps.keys, deps.refusals);
-  const r = new ModuleRouter({ prefix: CONTROL_PREFIX, tag: 'control', registry: deps.openapi });
+  const r = new ModuleRouter({ prefix: CONTROL_PREFIX, tag: 'control', envelope: 'control', registry: deps.openapi });
 
   /**
    * POST only (the spec leaves GET unlimited). An admitted request spends its
@@ -53,6 +53,7 @@ export function createControlRoutes(deps: {
     path: '/execute',
     summary: 'Available tools for this key, and API health',
     auth,
+    access: 'viewer',
     handler: async (_input, ctx) => ({ body: deps.service.health(ctx.state.controlKey as ControlKey) }),
   });
   r.route({
@@ -60,6 +61,8 @@ export function createControlRoutes(deps: {
     path: '/execute',
     summary: 'Run a tool as the durable, idempotent workflow ops:<key>:<requestId>',
     auth,
+    // Every key may call it; which tools it may run is decided by its scopes (403 FORBIDDEN).
+    access: 'viewer',
     before: [perKeyBudget],
     docs: { body: executeBodyDoc },
     handler: async (_input, ctx) => {

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { AppError, validationError } from '../platform/http/errors.ts';
 import { issuesOf } from '../platform/http/validate.ts';
 import { appendAudit, type AuditContext, type AuditRecord } from '../platform/audit/audit.ts';
-import { hasScope, type ControlKey } from '../platform/auth/control-keys.ts';
+import { hasScope, type ControlKey } from './control-keys.ts';
 import { createIdempotencyStore, payloadHash } from '../platform/idempotency/idempotency.store.ts';
 import { awaitOutcome, startOrAttach } from '../platform/temporal/runs.ts';
 import { rateLimited } from '../platform/ratelimit/rate-limit.ts';

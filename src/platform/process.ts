@@ -1,5 +1,5 @@
 import { loadConfig, requireDatabaseUrl, ConfigError, type Config } from './config.ts';
-import { migrate, openOrm, type Orm } from './db/orm.ts';
+import { migrate, openOrm, type Orm, type OrmSetup } from './db/orm.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 
 export interface ProcessBase {
@@ -9,11 +9,11 @@ export interface ProcessBase {
 }
 
 /** What the API and the worker both do first: config, logger, ORM, migrations. */
-export async function openProcessBase(name: string): Promise<ProcessBase> {
+export async function openProcessBase(name: string, entities: OrmSetup['entities']): Promise<ProcessBase> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, name);
   const databaseUrl = requireDatabaseUrl(config);
-  const orm = await openOrm(databaseUrl, config.db.poolMax);
+  const orm = await openOrm(databaseUrl, { entities, poolMax: config.db.poolMax });
   await migrate(orm, databaseUrl);
   return { config, logger, orm };
 }

@@ -1,4 +1,4 @@
-import type { Conversation, Message } from '../cockpit/entities/index.ts';
+import type { Conversation, Message } from './entities/index.ts';
 import { isoOrNull as iso } from '../platform/http/wire.ts';
 
 export function presentConversationRow(c: Conversation) {

@@ -1,8 +1,9 @@
 import type { Context, Middleware } from 'koa';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { appendAudit, auditContextFrom } from '../platform/audit/audit.ts';
-import { sessionAuth, setSessionCookie } from '../platform/auth/session-auth.ts';
+import { setSessionCookie } from '../platform/auth/session-auth.ts';
 import type { SessionStore } from '../platform/auth/sessions.ts';
+import type { Authenticator, OperatorAuthenticator } from '../platform/auth/operator-auth.ts';
 import type { Principal } from '../platform/auth/principal.ts';
 import type { MountedModule } from '../platform/http/app.ts';
 import { AppError } from '../platform/http/errors.ts';
@@ -15,11 +16,10 @@ import type { SupportService } from './support.service.ts';
 import { PAGE_HEADERS, conversationsPage, loginPage } from './support.pages.ts';
 
 export const SUPPORT_PREFIX = '/admin';
+export const LOGIN_PATH = `${SUPPORT_PREFIX}/login`;
 export const CUSTOMER_PREFIX = '/api/support';
 
-const anyone = { middleware: ((_ctx, next) => next()) as Middleware, scheme: '' };
-/** A page unless the caller asks for JSON (Accept), whatever the body's format: a script posting a form gets JSON
-  too. */
+/** A page unless the caller asks for JSON (Accept), whatever the body's format: a script posting a form gets JSON. */
 const wantsHtml = (ctx: Context) => ctx.accepts('html', 'json') === 'html';
 const page = (html: string, status = 200) => ({ status, body: html, headers: PAGE_HEADERS });
 const done = (message: string) => ({ body: { success: true, message } });
@@ -28,27 +28,29 @@ const done = (message: string) => ({ body: { success: true, message } });
 export function createSupportRoutes(deps: {
   service: SupportService;
   sessions: SessionStore;
+  operators: OperatorAuthenticator;
   throttle: LoginThrottle;
   orm: MikroORM;
   openapi: OpenApiRegistry;
 }): MountedModule {
   const svc = deps.service;
-  const auth = sessionAuth(deps.sessions);
+  // Without credentials, pages and the JSON API alike redirect (302) to the login page (spec 001).
+  const auth: Authenticator = deps.operators.guard({ anonymous: { redirect: LOGIN_PATH } });
   const csrf = [sameOriginOnly()];
-  const r = new ModuleRouter({ prefix: SUPPORT_PREFIX, tag: 'support', registry: deps.openapi });
+  const r = new ModuleRouter({ prefix: SUPPORT_PREFIX, tag: 'support', envelope: 'support', registry: deps.openapi });
 
   r.route({
     method: 'get',
     path: '/login',
     summary: 'Login page',
-    auth: anyone,
+    access: 'public',
     handler: async () => page(loginPage()),
   });
   r.route({
     method: 'post',
     path: '/login',
     summary: 'Log in (form: username, password); sets an HttpOnly SameSite=Strict session cookie',
-    auth: anyone,
+    access: 'public',
     before: csrf,
     docs: { body: s.loginForm },
     handler: async (_input, ctx) => {
@@ -94,9 +96,9 @@ export function createSupportRoutes(deps: {
     path: '/logout',
     summary: 'Log out (revokes the session)',
     auth,
-    before: csrf,
+    access: 'viewer',
     handler: async (_input, ctx) => {
-      await deps.sessions.revoke(ctx.state.sessionToken as string);
+      if (ctx.state.sessionToken) await deps.sessions.revoke(ctx.state.sessionToken as string);
       setSessionCookie(ctx, null);
       return { status: 303, body: 'Signed out', headers: { Location: `${SUPPORT_PREFIX}/login` } };
     },
@@ -106,6 +108,7 @@ export function createSupportRoutes(deps: {
     path: '/',
     summary: 'Conversations page',
     auth,
+    access: 'viewer',
     input: { query: s.conversationsQuery },
     handler: async ({ query }, ctx) => {
       const [list, stats] = await Promise.all([svc.listConversations(query), svc.stats()]);
@@ -119,6 +122,7 @@ export function createSupportRoutes(deps: {
     path: '/api/conversations',
     summary: 'Conversations, most recently updated first (keyset paged: nextCursor)',
     auth,
+    access: 'viewer',
     input: { query: s.conversationsQuery },
     handler: async ({ query }) => {
       const { conversations, nextCursor } = await svc.listConversations(query);
@@ -130,6 +134,7 @@ export function createSupportRoutes(deps: {
     path: '/api/conversations/:id',
     summary: 'One conversation with its messages and summary',
     auth,
+    access: 'viewer',
     input: { params: s.conversationParams },
     handler: async ({ params }) => ({ body: { success: true, data: await svc.getConversation(params.id) } }),
   });
@@ -138,6 +143,7 @@ export function createSupportRoutes(deps: {
     path: '/api/stats',
     summary: 'Totals of conversations and messages',
     auth,
+    access: 'viewer',
     handler: async () => ({ body: { success: true, data: await svc.stats() } }),
   });
   r.route({
@@ -145,7 +151,7 @@ export function createSupportRoutes(deps: {
     path: '/api/conversations/:id',
     summary: 'Change customerName and/or channel',
     auth,
-    before: csrf,
+    access: 'operator',
     input: { params: s.conversationParams, body: s.updateConversationBody },
     handler: async ({ params, body }, ctx) => {
       await svc.updateConversation(params.id, body, auditContextFrom(ctx));
@@ -157,7 +163,7 @@ export function createSupportRoutes(deps: {
     path: '/api/conversations/:id/kill',
     summary: 'Close a conversation to new customer messages',
     auth,
-    before: csrf,
+    access: 'operator',
     input: { params: s.conversationParams, body: s.emptyBody },
     handler: async ({ params }, ctx) => {
       await svc.kill(params.id, auditContextFrom(ctx));
@@ -169,7 +175,7 @@ export function createSupportRoutes(deps: {
     path: '/api/conversations/:id/reactivate',
     summary: 'Open a killed conversation again',
     auth,
-    before: csrf,
+    access: 'operator',
     input: { params: s.conversationParams, body: s.emptyBody },
     handler: async ({ params }, ctx) => {
       await svc.reactivate(params.id, auditContextFrom(ctx));
@@ -185,7 +191,12 @@ export function createCustomerRoutes(deps: {
   rateLimit: RateLimiter;
   openapi: OpenApiRegistry;
 }): MountedModule {
-  const r = new ModuleRouter({ prefix: CUSTOMER_PREFIX, tag: 'support-customer', registry: deps.openapi });
+  const r = new ModuleRouter({
+    prefix: CUSTOMER_PREFIX,
+    tag: 'support-customer',
+    envelope: 'customer',
+    registry: deps.openapi,
+  });
   // The public side is open to the internet: each client IP gets a budget per minute.
   const perIp =
     (name: string, perMinute: number): Middleware =>
@@ -195,18 +206,18 @@ export function createCustomerRoutes(deps: {
     };
   // The token is checked against the conversation in the service: a killed
   // conversation answers 403 whether or not one is sent (spec 001).
-  const conversationToken = {
-    middleware: (async (ctx, next) => {
+  const conversationToken: Authenticator = {
+    middleware: async (ctx, next) => {
       ctx.state.conversationToken = ctx.get('x-conversation-token') || undefined;
       await next();
-    }) as Middleware,
-    scheme: 'conversationToken',
+    },
+    schemes: ['conversationToken'],
   };
   r.route({
     method: 'post',
     path: '/conversations',
     summary: 'Start a conversation for a tenant; returns its token once',
-    auth: anyone,
+    access: 'public',
     before: [perIp('support-start', 30)],
     input: { body: s.startConversationBody },
     handler: async ({ body }) => ({ status: 201, body: await deps.service.startConversation(body) }),
@@ -215,6 +226,7 @@ export function createCustomerRoutes(deps: {
     method: 'post',
     path: '/conversations/:id/messages',
     summary: 'A customer message; 403 when the conversation is killed',
+    access: 'public',
     auth: conversationToken,
     before: [perIp('support-message', 120)],
     input: { params: s.conversationParams, body: s.customerMessageBody },

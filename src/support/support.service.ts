@@ -6,11 +6,11 @@ import type { AuditContext } from '../platform/audit/audit.ts';
 import { changeAudited } from '../platform/audit/audited-change.ts';
 import { matchesDigest, randomSecret, secretDigest } from '../platform/auth/secrets.ts';
 import { BY_UPDATED_AT, fetchPage, keysetPage, type Cursor } from '../platform/db/keyset.ts';
-import { Conversation, Message } from '../cockpit/entities/index.ts';
+import { Conversation, Message } from './entities/index.ts';
 import { presentConversationDetail, presentConversationRow } from './support.presenter.ts';
 
 export const KILLED_MESSAGE = 'This conversation has been closed and cannot accept new messages';
-const conversationNotFound = () => notFound('Conversation not found');
+const conversationNotFound = () => notFound('conversation');
 
 export function createSupportService(deps: { orm: MikroORM }) {
   const em = () => deps.orm.em as EntityManager;

@@ -140,7 +140,7 @@ describe('refused API keys', () => {
     expect(rows[0]).toMatchObject({
       resource_id: 'operatorKey',
       actor_id: expect.stringMatching(/^sha256:[0-9a-f]{12}$/),
-      after: { reason: 'invalid or revoked operator API key' },
+      after: { reason: 'invalid, expired or revoked operator API key' },
     });
     expect(JSON.stringify(rows)).not.toContain(wrong);
   });

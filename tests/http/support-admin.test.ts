@@ -38,7 +38,7 @@ describe('login and sessions', () => {
     expect(setCookie).toMatch(/ops_session=[\w-]{43};/);
     expect(setCookie).toContain('httponly');
     expect(setCookie).toContain('samesite=strict');
-    expect(setCookie).toContain('path=/admin');
+    expect(setCookie).toContain('path=/;');
     expect(setCookie).not.toContain('secure');
     const rows = await t.sql(
       `select token_hash from operator_session s join operator_account a on a.id = s.account_id where a.username = ?`,

@@ -36,7 +36,7 @@ async function launch(args: string[] = [], extraEnv: Record<string, string> = {}
     TEMPORAL_UI_PORT: await freePort(),
   };
   const env = testEnv();
-  const child = spawn(process.execPath, ['src/platform/launch/start.ts', ...args], {
+  const child = spawn(process.execPath, ['src/launch.ts', ...args], {
     cwd: clone,
     env: {
       PATH: process.env.PATH,

@@ -1,4 +1,5 @@
-import { migrate, openOrm } from '../../src/platform/db/orm.ts';
+import { migrate } from '../../src/platform/db/orm.ts';
+import { openAppOrm } from '../../src/modules.ts';
 import { generateApiKey, upsertOperatorKey } from '../../src/platform/auth/api-keys.ts';
 import { ensureDatabase, startEphemeralServices, withDatabase } from '../../src/platform/launch/ephemeral-services.ts';
 import { startTestWorker } from '../support/worker-process.ts';
@@ -41,7 +42,7 @@ async function setUp(config: { maxWorkers: number }, stops: (() => Promise<void>
   const { adminUrl, temporalAddress } = services;
   const template = `ops_test_template_${runId}`;
   const templateUrl = await ensureDatabase(adminUrl, template);
-  const orm = await openOrm(templateUrl, 2);
+  const orm = await openAppOrm(templateUrl, 2);
   await migrate(orm, templateUrl);
   const operatorKey = generateApiKey();
   await upsertOperatorKey(orm.em.fork(), 'test-operator', operatorKey, 'admin');

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig } from '../../src/platform/config.ts';
-import { openOrm } from '../../src/platform/db/orm.ts';
+import { openAppOrm } from '../../src/modules.ts';
 import { connectTemporal, type TemporalHandle } from '../../src/platform/temporal/client.ts';
 import { createLogger, type Logger } from '../../src/platform/observability/logger.ts';
 import { buildApi } from '../../src/api.ts';
@@ -48,7 +48,7 @@ export async function createTestContext(
     REFUSED_CREDENTIALS_PER_IP: '100000',
     ...opts.env,
   });
-  const orm = await openOrm(env.databaseUrl, 5);
+  const orm = await openAppOrm(env.databaseUrl, 5);
   const temporal = await connectTemporal({
     address: env.temporalAddress,
     namespace: 'default',

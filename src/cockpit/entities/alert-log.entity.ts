@@ -1,5 +1,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
-import type { Severity } from './onboarding-state.entity.ts';
+import { SEVERITIES } from '../../tenants/entities/index.ts';
+import { textId } from '../../platform/db/base-properties.ts';
 
 export const ALERT_TYPES = ['STUCK_CLIENT', 'PAYMENT_BLOCK', 'POOL_EMPTY'] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
@@ -12,11 +13,11 @@ const AlertLogSchema = defineEntity({
   name: 'AlertLog',
   tableName: 'alert_log',
   properties: {
-    id: p.string().primary(),
+    ...textId(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    alertType: p.string().$type<AlertType>(),
+    alertType: p.enum(ALERT_TYPES),
     alertKey: p.string(),
-    severity: p.string().$type<Severity>(),
+    severity: p.enum(SEVERITIES),
     resourceId: p.string(),
     deliveredAt: p.datetime().nullable(),
     channel: p.string(),

@@ -9,7 +9,7 @@ const PhoneNumberSchema = defineEntity({
   tableName: 'phone_number',
   properties: {
     phoneNumber: p.string().primary(),
-    status: p.string().$type<NumberStatus>(),
+    status: p.enum(NUMBER_STATUSES),
     assignedClientId: p.string().nullable(),
     updatedAt: p
       .datetime()

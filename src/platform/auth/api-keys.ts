@@ -53,10 +53,14 @@ export function createOperatorKeyAuthenticator(em: EntityManager, cacheMs = 5_00
     const hash = secretDigest(presented);
     const hit = cache.get(hash);
     if (hit && hit.until > Date.now()) return hit.principal;
-    const row = await em.fork().findOne(OperatorApiKey, { keyHash: hash, revokedAt: null });
+    const row = await em.fork().findOne(OperatorApiKey, {
+      keyHash: hash,
+      revokedAt: null,
+      $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }],
+    });
     let principal: Principal | null = null;
     if (row && matchesDigest(row.keyHash, presented)) {
-      principal = { kind: 'operator-key', id: row.id, name: row.name, role: row.role as Principal['role'] };
+      principal = { kind: 'operator-key', id: row.id, name: row.name, role: row.role };
     }
     if (cache.size > 10_000) cache.clear();
     cache.set(hash, { principal, until: Date.now() + cacheMs });

@@ -1,4 +1,8 @@
 import { raw, type EntityManager, type QueryBuilder } from '@mikro-orm/postgresql';
+
+/** A query builder over T, whatever its alias and selected fields (MikroORM's own generics). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- QueryBuilder's second parameter is the root alias type
+type AnyQb<T extends object> = QueryBuilder<T, any>;
 import { z } from 'zod';
 import { unstorableReason } from '../http/text-guard.ts';
 
@@ -66,7 +70,7 @@ export const cursorParam = z
   });
 
 export function keysetPage<T extends object>(
-  qb: QueryBuilder<T, any>,
+  qb: AnyQb<T>,
   alias: string,
   order: KeysetOrder,
   cursor: Cursor | undefined,
@@ -81,7 +85,7 @@ export function keysetPage<T extends object>(
  * identity map): a read-only page does not need managed entities, and skipping
  * them halves the cost of a 50-row page.
  */
-export async function fetchPage<T extends { id: string }>(qb: QueryBuilder<T, any>, order: KeysetOrder, limit: number) {
+export async function fetchPage<T extends { id: string }>(qb: AnyQb<T>, order: KeysetOrder, limit: number) {
   const rows = (await qb.limit(limit + 1).execute('all', true)) as unknown as T[];
   const items = rows.slice(0, limit);
   const last = items[items.length - 1] as (T & Record<string, unknown>) | undefined;
@@ -93,7 +97,7 @@ export async function fetchPage<T extends { id: string }>(qb: QueryBuilder<T, an
  * Counts matching rows up to `cap` through the filter's index: the cost is bounded
  * by the cap, not by the table. Callers report `totalCapped` when the cap was hit.
  */
-export async function cappedCount<T extends object>(em: EntityManager, qb: QueryBuilder<T, any>, cap: number) {
+export async function cappedCount<T extends object>(em: EntityManager, qb: AnyQb<T>, cap: number) {
   const { sql, params } = qb
     .select(raw('1') as never)
     .limit(cap + 1)

@@ -1,34 +1,25 @@
-import { defineConfig, type Options } from '@mikro-orm/postgresql';
+import { defineConfig, type EntitySchema, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { migrationsList } from './migrations/index.ts';
-import * as cockpit from '../../cockpit/entities/index.ts';
 import { OperatorApiKeySchema } from '../auth/entities/operator-api-key.entity.ts';
 import { AuditEventSchema } from '../audit/audit-event.entity.ts';
 
-/** Every entity of every module; one list so API, worker and tests see the same model. */
-export const entities = [
-  cockpit.ClientSchema,
-  cockpit.OnboardingStateSchema,
-  cockpit.AlertLogSchema,
-  cockpit.PhoneNumberSchema,
-  cockpit.CustomerSchema,
-  cockpit.BookingSchema,
-  cockpit.LeadSchema,
-  cockpit.ClientUserSchema,
-  cockpit.ConversationSchema,
-  cockpit.MessageSchema,
-  cockpit.ClientDeletionSchema,
-  OperatorApiKeySchema,
-  AuditEventSchema,
-];
+/** The platform's own entities; the modules' come from their manifests (src/modules.ts). */
+export const platformEntities = [OperatorApiKeySchema, AuditEventSchema];
 
-export function createOrmOptions(databaseUrl: string, poolMax = 10): Options {
+export interface OrmSetup {
+  /** Every module's entities (the platform adds its own). */
+  entities: EntitySchema[];
+  poolMax?: number;
+}
+
+export function createOrmOptions(databaseUrl: string, setup: OrmSetup): Options {
   return defineConfig({
     clientUrl: databaseUrl,
-    entities,
+    entities: [...platformEntities, ...setup.entities],
     extensions: [Migrator],
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
-    pool: { min: 0, max: poolMax },
+    pool: { min: 0, max: setup.poolMax ?? 10 },
     debug: false,
     // Entities are checked against the committed migrations by a test, not at every boot:
     // tests/platform/schema-agreement.test.ts (columns, types, nullability).

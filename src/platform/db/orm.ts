@@ -1,11 +1,12 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
-import { createOrmOptions } from './mikro-orm.config.ts';
+import { createOrmOptions, type OrmSetup } from './mikro-orm.config.ts';
 
 export type Orm = MikroORM;
+export type { OrmSetup };
 
-export async function openOrm(databaseUrl: string, poolMax?: number): Promise<Orm> {
-  return MikroORM.init(createOrmOptions(databaseUrl, poolMax));
+export async function openOrm(databaseUrl: string, setup: OrmSetup): Promise<Orm> {
+  return MikroORM.init(createOrmOptions(databaseUrl, setup));
 }
 
 // Any fixed number works; it only has to be the same in every process of the platform.

@@ -8,12 +8,13 @@ import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { TemporalHandle } from '../temporal/client.ts';
 import { AppError } from './errors.ts';
-import { renderError, type EnvelopeName } from './envelopes.ts';
+import { platformEnvelope, type ErrorRenderer } from './envelopes.ts';
 import type { OpenApiRegistry } from './openapi.ts';
 
 export interface MountedModule {
   prefix: string;
-  envelope: EnvelopeName;
+  /** The envelope of errors under this prefix that no route answered (a route names its own). */
+  envelope: string;
   router: Router;
 }
 
@@ -27,12 +28,19 @@ export interface AppDeps {
   /** Proxies in front of the API whose X-Forwarded-* headers are believed (0: none). */
   trustedProxyHops: number;
   modules: MountedModule[];
+  /** Every module's envelopes by name. */
+  envelopes: Record<string, ErrorRenderer>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-function envelopeFor(path: string, modules: MountedModule[]): EnvelopeName {
-  return modules.find((m) => path === m.prefix || path.startsWith(`${m.prefix}/`))?.envelope ?? 'platform';
+/** The route's own envelope, else that of the prefix the path falls under, else the platform's. */
+function rendererFor(ctx: Context, deps: AppDeps): ErrorRenderer {
+  const path = ctx.path;
+  const name =
+    (ctx.state.envelope as string | undefined) ??
+    deps.modules.find((m) => path === m.prefix || path.startsWith(`${m.prefix}/`))?.envelope;
+  return (name && deps.envelopes[name]) || platformEnvelope;
 }
 
 /** Turns anything thrown below into the module's error envelope; unknown errors never leak details. */
@@ -46,7 +54,7 @@ function errorMiddleware(deps: AppDeps): Middleware {
       const err = toAppError(raw, ctx, deps.logger);
       ctx.status = err.status;
       if (err.headers) ctx.set(err.headers);
-      ctx.body = renderError(envelopeFor(ctx.path, deps.modules), err);
+      ctx.body = rendererFor(ctx, deps)(err);
     }
   };
 }

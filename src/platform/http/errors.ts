@@ -36,6 +36,7 @@ export interface FieldIssue {
   message: string;
 }
 
+/** 400 VALIDATION_ERROR listing every bad field. */
 export const validationError = (issues: FieldIssue[]) =>
   new AppError(
     400,
@@ -44,7 +45,13 @@ export const validationError = (issues: FieldIssue[]) =>
     { issues },
   );
 
-export const notFound = (message: string) => new AppError(404, 'NOT_FOUND', message);
+/** 404 NOT_FOUND for `what` ("client" → "Client not found"), or with the spec's own wording. */
+export const notFound = (what: string, message = `${what.charAt(0).toUpperCase()}${what.slice(1)} not found`) =>
+  new AppError(404, 'NOT_FOUND', message);
+
+/** 409 CONFLICT: the request contradicts what exists (a duplicate name, a state that forbids it). */
+export const conflict = (message: string, details?: Record<string, unknown>) =>
+  new AppError(409, 'CONFLICT', message, details);
 
 export const unauthorized = (message: string) =>
   new AppError(401, 'UNAUTHORIZED', message, undefined, { 'WWW-Authenticate': 'Bearer' });

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { loadConfig, ConfigError } from '../config.ts';
 import { migrate, openOrm } from '../db/orm.ts';
-import { seedCockpitDemo } from '../../cockpit/demo-seed.ts';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { OrmSetup } from '../db/orm.ts';
 import { migrationsList } from '../db/migrations/index.ts';
 import { demoControlKey, prepareCredentials } from './first-start.ts';
 import { startEmbeddedPostgres, type EmbeddedPg } from './embedded-postgres.ts';
@@ -22,7 +23,13 @@ const pidFileOf = (dataDir: string, script: string) => join(resolve(dataDir), `$
  * DATABASE_URL / TEMPORAL_ADDRESS point elsewhere, migrations, demo data, then
  * one API and one worker process. Ctrl-C stops everything it started.
  */
-async function start(flags: { demo: boolean }): Promise<void> {
+export interface LaunchPlan {
+  entities: OrmSetup['entities'];
+  /** Every module's demo seed, run on a fresh database or with --demo. */
+  demoSeeds: ((em: EntityManager) => Promise<void>)[];
+}
+
+async function start(plan: LaunchPlan, flags: { demo: boolean }): Promise<void> {
   const config = loadConfig();
   const stoppers: (() => Promise<void>)[] = [];
   const children: ChildProcess[] = [];
@@ -69,7 +76,7 @@ async function start(flags: { demo: boolean }): Promise<void> {
       uiUrl = dev.uiUrl;
     }
 
-    const orm = await openOrm(databaseUrl);
+    const orm = await openOrm(databaseUrl, { entities: plan.entities });
     const applied = await migrate(orm, databaseUrl);
     if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
     // A database whose very first migration ran just now is fresh: it gets the demo.
@@ -78,7 +85,9 @@ async function start(flags: { demo: boolean }): Promise<void> {
       demo: fresh || flags.demo,
       adminPassword: config.auth.adminPassword,
       adminApiKey: config.auth.adminApiKey,
-      seedDemo: seedCockpitDemo,
+      seedDemo: async (em) => {
+        for (const seed of plan.demoSeeds) await seed(em);
+      },
     });
     await orm.close();
 
@@ -152,15 +161,18 @@ async function start(flags: { demo: boolean }): Promise<void> {
   }
 }
 
-const args = process.argv.slice(2);
-const unknown = args.filter((a) => a !== '--demo');
-if (unknown.length) {
-  log(`unknown option ${unknown.join(' ')}; usage: ./ops start [--demo]`);
-  process.exit(2);
+/** `./ops start [--demo]`: the entry point (src/launch.ts) passes what the modules bring. */
+export function runLauncher(plan: LaunchPlan): void {
+  const args = process.argv.slice(2);
+  const unknown = args.filter((a) => a !== '--demo');
+  if (unknown.length) {
+    log(`unknown option ${unknown.join(' ')}; usage: ./ops start [--demo]`);
+    process.exit(2);
+  }
+  // Whatever goes wrong is one line saying what, never a stack trace.
+  process.on('unhandledRejection', (err) => {
+    log(`start failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+  void start(plan, { demo: args.includes('--demo') || process.env.OPS_DEMO === '1' });
 }
-// Whatever goes wrong is one line saying what, never a stack trace.
-process.on('unhandledRejection', (err) => {
-  log(`start failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
-void start({ demo: args.includes('--demo') || process.env.OPS_DEMO === '1' });

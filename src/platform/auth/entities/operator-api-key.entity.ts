@@ -1,4 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import { ROLES } from '../roles.ts';
 
 /** An operator API key. Only the SHA-256 of the key is stored; the key is shown once. */
 const OperatorApiKeySchema = defineEntity({
@@ -8,8 +9,10 @@ const OperatorApiKeySchema = defineEntity({
     id: p.string().primary(),
     name: p.string().unique(),
     keyHash: p.string().unique(),
-    role: p.string(),
+    role: p.enum(ROLES),
     createdAt: p.datetime().onCreate(() => new Date()),
+    /** After this the key no longer works (null: no expiry). */
+    expiresAt: p.datetime().nullable(),
     revokedAt: p.datetime().nullable(),
   },
 });

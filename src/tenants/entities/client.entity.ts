@@ -1,11 +1,15 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import { textId, timestamps } from '../../platform/db/base-properties.ts';
 
-/** A JobRun client; the control plane calls the same row a tenant (businessId). */
+/**
+ * The tenant: a JobRun client in the cockpit, a `businessId` in the control plane,
+ * the owner of support's conversations. One row, whichever module speaks of it.
+ */
 const ClientSchema = defineEntity({
   name: 'Client',
   tableName: 'client',
   properties: {
-    id: p.string().primary(),
+    ...textId(),
     /** New each time the row is created: a re-created client is a new incarnation. */
     incarnation: p.uuid().defaultRaw('gen_random_uuid()'),
     businessName: p.string(),
@@ -17,11 +21,7 @@ const ClientSchema = defineEntity({
     twilioNumber: p.string().nullable(),
     calendarProvider: p.string().nullable(),
     schedulingConfigured: p.boolean().default(false),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...timestamps(),
   },
 });
 

@@ -1,0 +1,43 @@
+import type { ModuleManifest } from '../platform/module.ts';
+import { createCockpitActivities } from '../../activities/cockpit/index.ts';
+import { ensureAlertDetectionSchedule } from './alert-schedule.ts';
+import { CLIENT_DELETE } from './client-delete.contract.ts';
+import { ALERTS_DETECT } from './alerts-detect.contract.ts';
+import { createCockpitRoutes } from './cockpit.routes.ts';
+import { createCockpitService } from './cockpit.service.ts';
+import { seedCockpitDemo } from './demo-seed.ts';
+import { AlertLogSchema, ClientDeletionSchema, PhoneNumberSchema } from './entities/index.ts';
+
+/** Spec 000, the Operator Cockpit: alerts, stuck clients, soft resets, the irreversible DELETE. */
+export const cockpitModule: ModuleManifest = {
+  name: 'cockpit',
+  entities: [AlertLogSchema, PhoneNumberSchema, ClientDeletionSchema],
+  routes: (p) => {
+    const service = createCockpitService({
+      orm: p.orm,
+      temporal: p.temporal.client,
+      taskQueue: p.temporal.taskQueue,
+      syncWaitMs: p.config.http.syncWaitMs,
+      deleteReplayWindowMs: p.config.cockpit.deleteReplayWindowMs,
+      logger: p.logger,
+    });
+    return [createCockpitRoutes({ service, auth: p.operators.guard(), openapi: p.openapi })];
+  },
+  activities: (w) => createCockpitActivities(w),
+  workflows: [CLIENT_DELETE.workflowType, ALERTS_DETECT.workflowType],
+  demoSeed: seedCockpitDemo,
+  // spec 000: { success: false, error: { code, message, details? } }
+  envelopes: {
+    cockpit: (e) => ({
+      success: false,
+      error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) },
+    }),
+  },
+  onWorkerStart: async ({ client, config }) => {
+    await ensureAlertDetectionSchedule(client, {
+      taskQueue: config.temporal.taskQueue,
+      everyMs: config.alerts.detectionEveryMs,
+      stuckThresholdMs: config.alerts.stuckThresholdMs,
+    });
+  },
+};

@@ -1,0 +1,60 @@
+import type { EntityManager, EntitySchema, MikroORM } from '@mikro-orm/postgresql';
+import type { Client as TemporalClient } from '@temporalio/client';
+import type { Config } from './config.ts';
+import type { Logger } from './observability/logger.ts';
+import type { MountedModule } from './http/app.ts';
+import type { ErrorRenderer } from './http/envelopes.ts';
+import type { OpenApiRegistry } from './http/openapi.ts';
+import type { Limits } from './ratelimit/rate-limit.ts';
+import type { Refusals } from './auth/refusals.ts';
+import type { OperatorAuthenticator } from './auth/operator-auth.ts';
+import type { TemporalHandle } from './temporal/client.ts';
+import type { SessionStore } from './auth/sessions.ts';
+
+/** What the platform hands every module's route factory. */
+export interface PlatformServices {
+  config: Config;
+  orm: MikroORM;
+  temporal: TemporalHandle;
+  logger: Logger;
+  openapi: OpenApiRegistry;
+  limits: Limits;
+  refusals: Refusals;
+  /** One operator identity: a session cookie or an operator bearer key. */
+  operators: OperatorAuthenticator;
+  sessions: SessionStore;
+}
+
+/** What the worker hands every module's activity factory. */
+export interface WorkerServices {
+  config: Config;
+  orm: MikroORM;
+  logger: Logger;
+}
+
+/**
+ * Everything the platform needs to know of a module, exported once from
+ * `src/<module>/index.ts` and listed in `src/modules.ts`. The platform never
+ * imports a module; it is given these.
+ */
+export interface ModuleManifest {
+  name: string;
+  /** defineEntity() schemas of the module's own tables. */
+  entities: EntitySchema[];
+  /** The module's routers (a module may mount more than one prefix). */
+  routes: (services: PlatformServices) => MountedModule[];
+  /** Activities the worker registers for the module's workflows. */
+  activities?: (services: WorkerServices) => object;
+  /** Workflow types the module starts (exported by workflows/index.ts). */
+  workflows: readonly string[];
+  /** Demo rows for `./ops start` on a fresh database; idempotent. */
+  demoSeed?: (em: EntityManager) => Promise<void>;
+  /** How the module's spec renders an error, by envelope name (routes name theirs). */
+  envelopes: Record<string, ErrorRenderer>;
+  /** OpenAPI security schemes its routes name. */
+  securitySchemes?: Record<string, Record<string, unknown>>;
+  /** Per-minute budgets of the module's rate-limit classes, by name. */
+  rateLimits?: Record<string, number>;
+  /** Runs at every worker start (e.g. create or update a Temporal Schedule). */
+  onWorkerStart?: (services: WorkerServices & { client: TemporalClient }) => Promise<void>;
+}

@@ -1,0 +1,2 @@
+export * from './conversation.entity.ts';
+export * from './message.entity.ts';
