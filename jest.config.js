@@ -9,6 +9,8 @@ export default {
     ],
   },
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
+  // The fast tier has its own config (jest.unit.config.js) and needs none of the services below.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/unit/'],
   globalSetup: '<rootDir>/tests/setup/global-setup.ts',
   globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
   // One database, one task queue and one worker process per jest worker.

@@ -7,7 +7,7 @@ import { AlertLog, ClientDeletion, PhoneNumber } from '../../src/cockpit/entitie
 import { Booking, Client, ClientUser, Customer, Lead, OnboardingState } from '../../src/tenants/entities/index.ts';
 // Support's records of the tenant go in the same transaction (spec order).
 import { Conversation, Message } from '../../src/support/entities/index.ts';
-import { deletionViolations, type DeletionLog } from '../../src/cockpit/deletion-rules.ts';
+import { deletionViolations, type DeletionLog } from '../../src/cockpit/deletion.rules.ts';
 import { DELETE_FAILURES, type DeleteClientRequest } from '../../src/cockpit/client-delete.contract.ts';
 import { presentClient } from '../../src/cockpit/cockpit.presenter.ts';
 import { withHeartbeat } from '../heartbeat.ts';

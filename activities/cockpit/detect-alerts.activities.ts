@@ -1,18 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../../src/platform/observability/logger.ts';
-import { PAYMENT_GATE_STEP, POOL_RESOURCE_ID, isTerminalStall, stuckSeverity } from '../../src/cockpit/alert-rules.ts';
-import type { AlertType } from '../../src/cockpit/entities/alert-log.entity.ts';
-import type { Severity } from '../../src/tenants/entities/index.ts';
+import {
+  PAYMENT_GATE_STEP,
+  POOL_RESOURCE_ID,
+  paymentBlockAlert,
+  poolEmptyAlert,
+  stuckClientAlert,
+  type NewAlert,
+} from '../../src/cockpit/alerts.rules.ts';
 import type { DetectionInput } from '../../src/cockpit/alerts-detect.contract.ts';
-
-interface NewAlert {
-  alertType: AlertType;
-  alertKey: string;
-  severity: Severity;
-  resourceId: string;
-  metadata: Record<string, unknown>;
-}
 
 /**
  * Inserts the alert unless one of that type is already open for the resource
@@ -47,8 +44,11 @@ export function createDetectAlertsActivities(deps: { orm: MikroORM; logger: Logg
       let raised = 0;
       for (const s of candidates) {
         const stalledMs = Date.now() - new Date(s.last_progress_at).getTime();
-        const severity = stuckSeverity(stalledMs, input.stuckThresholdMs);
-        const terminal = isTerminalStall(stalledMs, input.stuckThresholdMs);
+        const { alert, severity, terminal } = stuckClientAlert(
+          { clientId: s.client_id, step: s.current_step, businessName: s.business_name },
+          stalledMs,
+          input.stuckThresholdMs,
+        );
         await em.transactional(async (tx) => {
           // Re-checks the flags under the update so a mute that lands meanwhile wins.
           const marked = (await tx.execute(
@@ -60,18 +60,7 @@ export function createDetectAlertsActivities(deps: { orm: MikroORM; logger: Logg
             [severity, terminal, s.id],
           )) as unknown[];
           if (!marked.length) return;
-          const created = await raiseAlert(tx, {
-            alertType: 'STUCK_CLIENT',
-            alertKey: `stuck_${s.current_step}_${s.client_id}`,
-            severity,
-            resourceId: s.client_id,
-            metadata: {
-              businessName: s.business_name,
-              step: s.current_step,
-              minutesSinceProgress: Math.floor(stalledMs / 60_000),
-              terminal,
-            },
-          });
+          const created = await raiseAlert(tx, alert);
           if (created) raised++;
         });
       }
@@ -93,13 +82,7 @@ export function createDetectAlertsActivities(deps: { orm: MikroORM; logger: Logg
           [PAYMENT_GATE_STEP],
         )) as { id: string; business_name: string }[];
         for (const c of blocked) {
-          const created = await raiseAlert(tx, {
-            alertType: 'PAYMENT_BLOCK',
-            alertKey: `payment_block_${c.id}`,
-            severity: 'HIGH',
-            resourceId: c.id,
-            metadata: { businessName: c.business_name, step: PAYMENT_GATE_STEP },
-          });
+          const created = await raiseAlert(tx, paymentBlockAlert({ clientId: c.id, businessName: c.business_name }));
           if (created) raised++;
         }
       });
@@ -121,13 +104,7 @@ export function createDetectAlertsActivities(deps: { orm: MikroORM; logger: Logg
         );
         return 0;
       }
-      const created = await raiseAlert(em, {
-        alertType: 'POOL_EMPTY',
-        alertKey: 'pool_empty',
-        severity: 'CRITICAL',
-        resourceId: POOL_RESOURCE_ID,
-        metadata: { available: 0 },
-      });
+      const created = await raiseAlert(em, poolEmptyAlert());
       if (created) log.warn('twilio number pool is empty');
       return created ? 1 : 0;
     },

@@ -1,22 +1,13 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { recordAudit, type AuditContext } from '../../src/platform/audit/audit.ts';
 import { Client, OnboardingState } from '../../src/tenants/entities/index.ts';
-import type { EnsureResult, ProvisioningResult, Recommendation } from '../../src/control/tool-results.ts';
+import type { EnsureResult, ProvisioningResult } from '../../src/control/tool-results.ts';
+import { provisioningSummaryOf } from '../../src/control/provisioning.rules.ts';
+import { dryRunPlan, type DryRunPlan } from '../../src/control/dry-run.rules.ts';
 
 export interface EnsureArgs {
   businessId: string;
   name?: string;
-}
-
-/** The provisioning items and their weight in the score (5 × 20 = 100). */
-function provisioningItems(c: Client) {
-  return {
-    record: true,
-    subscription: c.paymentActive,
-    phone: Boolean(c.twilioNumber),
-    calendar: Boolean(c.calendarProvider),
-    scheduling: c.schedulingConfigured,
-  };
 }
 
 export function createTenantActivities(deps: { orm: MikroORM }) {
@@ -52,7 +43,7 @@ export function createTenantActivities(deps: { orm: MikroORM }) {
       });
     },
 
-    /** Where the tenant stands: score, items, and what to do next. Read-only. */
+    /** Where the tenant stands: score, items, and what to do next. Read-only (the rules are provisioning.rules.ts). */
     async provisioningSummary(args: { businessId: string }): Promise<ProvisioningResult> {
       const started = Date.now();
       const em = deps.orm.em.fork();
@@ -60,112 +51,25 @@ export function createTenantActivities(deps: { orm: MikroORM }) {
       const onboarding = client
         ? await em.findOne(OnboardingState, { clientId: client.id }, { orderBy: { createdAt: 'desc' } })
         : null;
-      if (!client) {
-        return {
-          ok: false,
-          businessId: args.businessId,
-          exists: false,
-          score: 0,
-          status: 'failed',
-          details: 'Tenant not found',
-          subscription: { active: false, status: 'inactive' },
-          calendar: { connected: false, provider: null },
-          scheduling: { configured: false },
-          phone: { assigned: false, number: null },
-          onboarding: { complete: false, currentStep: null },
-          recommendations: [
-            {
-              priority: 'high',
-              item: 'tenant',
-              message: 'Create the tenant first (tenant.ensure or tenant.bootstrap)',
-            },
-          ],
-          durationMs: Date.now() - started,
-        };
-      }
-      const items = provisioningItems(client);
-      const score = Object.values(items).filter(Boolean).length * 20;
-      const recommendations: Recommendation[] = [];
-      if (!items.subscription)
-        recommendations.push({
-          priority: 'high',
-          item: 'subscription',
-          message: 'Activate subscription to unlock all features',
-        });
-      if (!items.phone)
-        recommendations.push({ priority: 'high', item: 'phone', message: 'Assign a phone number from the pool' });
-      if (!items.calendar)
-        recommendations.push({
-          priority: 'medium',
-          item: 'calendar',
-          message: 'Connect Google Calendar for availability sync',
-        });
-      if (!items.scheduling)
-        recommendations.push({
-          priority: 'medium',
-          item: 'scheduling',
-          message: 'Configure business hours and booking rules',
-        });
-      return {
-        ok: true,
+      const facts = client && {
         businessId: client.id,
-        exists: true,
-        score,
-        status: score === 100 ? 'done' : 'in_progress',
-        details: `${score}% complete`,
-        subscription: { active: items.subscription, status: items.subscription ? 'active' : 'inactive' },
-        calendar: { connected: items.calendar, provider: client.calendarProvider ?? null },
-        scheduling: { configured: items.scheduling },
-        phone: { assigned: items.phone, number: client.twilioNumber ?? null },
-        onboarding: { complete: client.onboardingComplete, currentStep: onboarding?.currentStep ?? null },
-        recommendations,
-        durationMs: Date.now() - started,
+        paymentActive: client.paymentActive,
+        twilioNumber: client.twilioNumber ?? null,
+        calendarProvider: client.calendarProvider ?? null,
+        schedulingConfigured: client.schedulingConfigured,
+        onboardingComplete: client.onboardingComplete,
+        currentStep: onboarding?.currentStep ?? null,
       };
+      return provisioningSummaryOf(args.businessId, facts, Date.now() - started);
     },
 
-    /** Dry run: what the tool would do, from reads only. Nothing is written or called. */
-    async planTool(
-      tool: string,
-      args: Record<string, unknown>,
-    ): Promise<{ dryRun: true; summary: string; plan: string[] }> {
+    /** Dry run: what the tool would do, from reads only (the decision is dry-run.rules.ts). */
+    async planTool(tool: string, args: Record<string, unknown>): Promise<DryRunPlan> {
       const businessId = typeof args.businessId === 'string' ? args.businessId : undefined;
       const exists = businessId
         ? Boolean(await deps.orm.em.fork().findOne(Client, businessId, { fields: ['id'] }))
-        : false;
-      const tenantStep = businessId
-        ? exists
-          ? `tenant ${businessId} exists; it would be left unchanged`
-          : `tenant ${businessId} does not exist; it would be created`
-        : '';
-      switch (tool) {
-        case 'tenant.bootstrap':
-          return {
-            dryRun: true,
-            summary: `[DRY RUN] Would bootstrap tenant ${businessId}`,
-            plan: [
-              `1. tenant.ensure: ${tenantStep}`,
-              `2. billing.validateStripeConfig: ${args.skipBillingCheck ? 'skipped by request' : 'would query Stripe'}`,
-              `3. voice.smokeTest: ${args.skipVoiceTest ? 'skipped by request' : 'would query Twilio'}`,
-              '4. tenant.provisioningSummary: would read the provisioning state',
-            ],
-          };
-        case 'tenant.ensure':
-          return { dryRun: true, summary: `[DRY RUN] Would ensure tenant ${businessId}`, plan: [tenantStep] };
-        case 'billing.validateStripeConfig':
-          return {
-            dryRun: true,
-            summary: '[DRY RUN] Would validate the Stripe configuration',
-            plan: ['would query Stripe'],
-          };
-        case 'voice.smokeTest':
-          return { dryRun: true, summary: '[DRY RUN] Would run the voice smoke test', plan: ['would query Twilio'] };
-        default:
-          return {
-            dryRun: true,
-            summary: `[DRY RUN] Would summarise provisioning for ${businessId}`,
-            plan: ['would read the provisioning state'],
-          };
-      }
+        : null;
+      return dryRunPlan(tool, args, exists);
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { AuditContext } from '../platform/audit/audit.ts';
 import { workflowId } from '../platform/temporal/workflow-ids.ts';
-import type { DeletionLog } from './deletion-rules.ts';
+import type { DeletionLog } from './deletion.rules.ts';
 
 // client-delete: the one place its workflow type, ID, input, output and failure
 // codes are spelled. Pure (no I/O): the workflow imports it too.

@@ -17,7 +17,7 @@ import type { Logger } from '../platform/observability/logger.ts';
 import type { AlertType } from './entities/alert-log.entity.ts';
 import { AlertLog } from './entities/index.ts';
 import { Client, OnboardingState, type Severity } from '../tenants/entities/index.ts';
-import type { DeletionLog } from './deletion-rules.ts';
+import type { DeletionLog } from './deletion.rules.ts';
 import {
   CLIENT_DELETE,
   DELETE_FAILURES,

@@ -193,3 +193,30 @@ export function bootstrapReport(s: BootstrapSteps) {
 }
 
 export type BootstrapResult = ReturnType<typeof bootstrapReport>;
+
+/** What a step that failed after all its retries reports: the run's history holds why. */
+export const STEP_FAILED = 'the step failed after its retries; its run in the Temporal Web UI shows why';
+
+const failedCheck = (name: string) => ({ name, ok: false, critical: true, details: STEP_FAILED });
+
+/** The billing step's result when its activity itself failed (not a failing Stripe: that is a failed check). */
+export const billingStepFailed = (): BillingResult => ({
+  ok: false,
+  status: 'failed',
+  details: STEP_FAILED,
+  stripeConfigured: false,
+  stripeMode: null,
+  checks: [failedCheck('billing')],
+  durationMs: 0,
+});
+
+/** The voice step's result when its activity itself failed. */
+export const voiceStepFailed = (): VoiceResult => ({
+  ok: false,
+  status: 'failed',
+  details: STEP_FAILED,
+  passed: 0,
+  total: 1,
+  checks: [failedCheck('voice')],
+  durationMs: 0,
+});

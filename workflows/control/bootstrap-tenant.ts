@@ -1,7 +1,13 @@
-import { ActivityFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { ControlActivities } from '../../activities/control/index.ts';
 import type { AuditContext } from '../../src/platform/audit/audit.ts';
-import { bootstrapReport, type BootstrapResult } from '../../src/control/bootstrap-report.ts';
+import {
+  STEP_FAILED,
+  billingStepFailed,
+  bootstrapReport,
+  voiceStepFailed,
+  type BootstrapResult,
+} from '../../src/control/bootstrap-report.ts';
 import { externalCheckStep, localDbStep } from '../presets.ts';
 
 const step = (n: number, tool: string) => ({ summary: `Step ${n}: ${tool}` });
@@ -25,7 +31,8 @@ export interface BootstrapArgs {
   skipBillingCheck: boolean;
 }
 
-const failureText = (err: unknown) => (err instanceof ActivityFailure && err.cause ? err.cause.message : String(err));
+// A step's own error text stays in the run's history; the report says only that it failed.
+const failed = () => ({ failed: STEP_FAILED });
 
 /**
  * tenant.bootstrap: ensure → billing → voice → provisioning summary, each a
@@ -38,17 +45,13 @@ export async function bootstrapTenant(
   workflowId: string,
 ): Promise<BootstrapResult> {
   const started = Date.now();
-  const tenant = await ensureTenant({ businessId: args.businessId, name: args.name }, who, workflowId).catch((err) => ({
-    failed: failureText(err),
-  }));
+  const tenant = await ensureTenant({ businessId: args.businessId, name: args.name }, who, workflowId).catch(failed);
   // Billing and voice are independent checks: they run side by side.
   const [billing, voice] = await Promise.all([
-    args.skipBillingCheck ? ('skipped' as const) : validateStripeConfig(),
-    args.skipVoiceTest ? ('skipped' as const) : voiceSmokeTest({ businessId: args.businessId }),
+    args.skipBillingCheck ? ('skipped' as const) : validateStripeConfig().catch(billingStepFailed),
+    args.skipVoiceTest ? ('skipped' as const) : voiceSmokeTest({ businessId: args.businessId }).catch(voiceStepFailed),
   ]);
-  const provisioning = await provisioningSummary({ businessId: args.businessId }).catch((err) => ({
-    failed: failureText(err),
-  }));
+  const provisioning = await provisioningSummary({ businessId: args.businessId }).catch(failed);
   return bootstrapReport({
     businessId: args.businessId,
     tenant,

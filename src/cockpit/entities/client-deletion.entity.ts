@@ -1,5 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
-import type { DeletionLog } from '../deletion-rules.ts';
+import type { DeletionLog } from '../deletion.rules.ts';
 
 /**
  * The permanent record of an irreversible deletion: what was deleted, when and by
