@@ -15,7 +15,7 @@ export async function main(): Promise<void> {
 
   const connection = await NativeConnection.connect({ address: temporalAddress(config) });
   await ensureSearchAttributes(connection, config.temporal.namespace);
-  const client = new Client({ connection: connection as never, namespace: config.temporal.namespace });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
   // Each module's start-up work (the cockpit's alert schedule, …), idempotent.
   for (const m of MODULES) await m.onWorkerStart?.({ config, orm, logger, client });
 

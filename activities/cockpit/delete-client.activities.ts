@@ -8,7 +8,7 @@ import { Booking, Client, ClientUser, Customer, Lead, OnboardingState } from '..
 // Support's records of the tenant go in the same transaction (spec order).
 import { Conversation, Message } from '../../src/support/entities/index.ts';
 import { deletionViolations, type DeletionLog } from '../../src/cockpit/deletion.rules.ts';
-import { DELETE_FAILURES, type DeleteClientRequest } from '../../src/cockpit/client-delete.contract.ts';
+import { CLIENT_DELETE, DELETE_FAILURES, type DeleteClientRequest } from '../../src/cockpit/client-delete.contract.ts';
 import { presentClient } from '../../src/cockpit/cockpit.presenter.ts';
 import { withHeartbeat } from '../heartbeat.ts';
 
@@ -34,7 +34,7 @@ const sameIncarnation = (client: Client | null, input: DeleteClientInput) =>
   client && client.incarnation === input.incarnation ? client : null;
 
 export function createDeleteClientActivities(deps: { orm: MikroORM; logger: Logger }) {
-  const log = deps.logger.child({ module: 'cockpit', op: 'client-delete' });
+  const log = deps.logger.child({ module: 'cockpit', op: CLIENT_DELETE.operation });
 
   return {
     /** Read-only pre-flight: reports every failed safety check and records the refusal. */
@@ -126,7 +126,7 @@ export function createDeleteClientActivities(deps: { orm: MikroORM; logger: Logg
             requestId: input.audit.requestId,
             workflowId: input.workflowId,
             deletionLog,
-          } as never);
+          });
           recordAudit(tx, input.audit, {
             action: 'client.delete',
             resourceType: 'client',

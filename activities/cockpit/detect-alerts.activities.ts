@@ -9,7 +9,7 @@ import {
   stuckClientAlert,
   type NewAlert,
 } from '../../src/cockpit/alerts.rules.ts';
-import type { DetectionInput } from '../../src/cockpit/alerts-detect.contract.ts';
+import { ALERTS_DETECT, type DetectionInput } from '../../src/cockpit/alerts-detect.contract.ts';
 
 /**
  * Inserts the alert unless one of that type is already open for the resource
@@ -27,7 +27,7 @@ async function raiseAlert(em: EntityManager, a: NewAlert): Promise<boolean> {
 }
 
 export function createDetectAlertsActivities(deps: { orm: MikroORM; logger: Logger }) {
-  const log = deps.logger.child({ module: 'cockpit', op: 'alerts-detect' });
+  const log = deps.logger.child({ module: 'cockpit', op: ALERTS_DETECT.operation });
 
   return {
     /** Onboarding without progress past the threshold; muted and complete clients are skipped. */

@@ -14,8 +14,8 @@ class RebasedRequestClient extends twilio.RequestClient {
     this.base = base.replace(/\/$/, '');
   }
 
-  override request<TData>(opts: Parameters<twilio.RequestClient['request']>[0]) {
-    return super.request<TData>({ ...opts, uri: opts.uri.replace(TWILIO_API, this.base) } as never);
+  override request<TData>(opts: Parameters<twilio.RequestClient['request']>[0] & { data?: TData }) {
+    return super.request<TData>({ ...opts, uri: opts.uri.replace(TWILIO_API, this.base) });
   }
 }
 

@@ -1,5 +1,6 @@
 import { ScheduleAlreadyRunning, type Client } from '@temporalio/client';
 import { runSearchAttributes } from '../platform/temporal/search-attributes.ts';
+import { runSummary } from '../platform/temporal/runs.ts';
 import { ALERTS_DETECT, alertsDetectWorkflowId, alertsScheduleId } from './alerts-detect.contract.ts';
 
 export const scheduleIdFor = alertsScheduleId;
@@ -13,14 +14,15 @@ export async function ensureAlertDetectionSchedule(
   opts: { taskQueue: string; everyMs: number; stuckThresholdMs: number },
 ) {
   const scheduleId = scheduleIdFor(opts.taskQueue);
+  const labels = { operation: ALERTS_DETECT.operation, actor: 'system:schedule' };
   const action = {
     type: 'startWorkflow' as const,
     workflowType: ALERTS_DETECT.workflowType,
     workflowId: alertsDetectWorkflowId(opts.taskQueue),
     taskQueue: opts.taskQueue,
     args: [{ stuckThresholdMs: opts.stuckThresholdMs }],
-    typedSearchAttributes: runSearchAttributes({ operation: ALERTS_DETECT.operation, actor: 'system:schedule' }),
-    staticSummary: 'Detect STUCK_CLIENT, PAYMENT_BLOCK and POOL_EMPTY alerts',
+    typedSearchAttributes: runSearchAttributes(labels),
+    staticSummary: runSummary({ summary: 'Detect STUCK_CLIENT, PAYMENT_BLOCK and POOL_EMPTY alerts', labels }),
   };
   const spec = { intervals: [{ every: opts.everyMs }] };
   try {

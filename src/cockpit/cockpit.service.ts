@@ -284,13 +284,17 @@ export function createCockpitService(deps: CockpitDeps) {
       if (failure?.type === DELETE_FAILURES.notFound) throw notFound('client');
       if (failure?.type === DELETE_FAILURES.safety) {
         const [details] = (failure.details ?? []) as [{ violations: string[] }];
-        throw new AppError(400, 'SAFETY_CHECK_FAILED', 'Cannot delete client. Safety checks failed.', {
-          violations: details?.violations ?? [],
+        throw new AppError(400, DELETE_FAILURES.safety, 'Cannot delete client. Safety checks failed.', {
+          details: {
+            violations: details?.violations ?? [],
+          },
         });
       }
       log.error({ clientId: id, workflowId: wfId, err: outcome.error }, 'DELETE FAILED (TRANSACTION ROLLED BACK)');
       throw new AppError(500, DELETE_FAILURES.failed, 'Failed to delete client. Transaction rolled back.', {
-        workflowId: wfId,
+        details: {
+          workflowId: wfId,
+        },
       });
     },
 

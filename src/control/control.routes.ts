@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import type { OpsContext } from '../platform/http/state.ts';
 import { auditContextFrom } from '../platform/audit/audit.ts';
 import { controlKeyAuth, type ControlKey } from './control-keys.ts';
 import type { Refusals } from '../platform/auth/refusals.ts';
@@ -8,9 +9,15 @@ import { ModuleRouter } from '../platform/http/route.ts';
 import { rateLimitHeaders, type RateLimiter } from '../platform/ratelimit/rate-limit.ts';
 import { executeBodyDoc, parseExecuteRequest } from './control.schemas.ts';
 import type { Budget, ControlService } from './control.service.ts';
-import { opsWorkflowId } from './ops-execute.contract.ts';
+import { opsBudgetKey, opsWorkflowId } from './ops-execute.contract.ts';
 
 export const CONTROL_PREFIX = '/api/internal/ops';
+
+/** What the control plane's middleware adds to ctx.state. */
+interface ControlState {
+  controlKey: ControlKey;
+  budget: Budget;
+}
 
 /** Spec 004, Ops Control Plane: one endpoint, authenticated by x-book8-internal-secret. */
 export function createControlRoutes(deps: {
@@ -30,10 +37,10 @@ export function createControlRoutes(deps: {
    * limited too, and a caller over budget hears 429 whatever it sent.
    */
   const perKeyBudget: Middleware = async (ctx, next) => {
-    const key = ctx.state.controlKey as ControlKey;
+    const key = (ctx as OpsContext<ControlState>).state.controlKey;
     let charged = false;
     const budget: Budget = {
-      key: `ops:${key.name}`,
+      key: opsBudgetKey(key.name),
       charged: (w) => {
         charged = true;
         ctx.set(rateLimitHeaders(w.limit, w.consumed, w.msBeforeNext));
@@ -54,7 +61,7 @@ export function createControlRoutes(deps: {
     summary: 'Available tools for this key, and API health',
     auth,
     access: 'viewer',
-    handler: async (_input, ctx) => ({ body: deps.service.health(ctx.state.controlKey as ControlKey) }),
+    handler: async (_input, ctx: OpsContext<ControlState>) => ({ body: deps.service.health(ctx.state.controlKey) }),
   });
   r.route({
     method: 'post',
@@ -65,11 +72,11 @@ export function createControlRoutes(deps: {
     access: 'viewer',
     before: [perKeyBudget],
     docs: { body: executeBodyDoc },
-    handler: async (_input, ctx) => {
-      const key = ctx.state.controlKey as ControlKey;
+    handler: async (_input, ctx: OpsContext<ControlState>) => {
+      const key = ctx.state.controlKey;
       const req = parseExecuteRequest(ctx.request.body);
       ctx.state.workflowId = opsWorkflowId(key.name, req.requestId);
-      return deps.service.execute(req, key, auditContextFrom(ctx), ctx.state.budget as Budget);
+      return deps.service.execute(req, key, auditContextFrom(ctx), ctx.state.budget);
     },
   });
   return { prefix: CONTROL_PREFIX, envelope: 'control', router: r.router };

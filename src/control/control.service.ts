@@ -67,14 +67,10 @@ export function createControlService(deps: ControlDeps) {
   function admit(req: ExecuteRequest, key: ControlKey) {
     const meta = { requestId: req.requestId, tool: req.tool };
     if (!isToolName(req.tool)) {
-      throw new AppError(
-        400,
-        OPS_ERRORS.notAllowed,
-        `Tool "${req.tool}" is not in the allowlist`,
-        { allowed: TOOL_NAMES },
-        undefined,
-        { ...meta, help: 'GET /api/internal/ops/execute lists the tools and their arguments' },
-      );
+      throw new AppError(400, OPS_ERRORS.notAllowed, `Tool "${req.tool}" is not in the allowlist`, {
+        details: { allowed: TOOL_NAMES },
+        meta: { ...meta, help: 'GET /api/internal/ops/execute lists the tools and their arguments' },
+      });
     }
     const spec = TOOLS[req.tool];
     if (!hasScope(key.scopes, spec.requiredScope)) {
@@ -82,9 +78,7 @@ export function createControlService(deps: ControlDeps) {
         403,
         OPS_ERRORS.forbidden,
         `API key "${key.name}" lacks scope ${spec.requiredScope} required by ${req.tool}`,
-        { requiredScope: spec.requiredScope },
-        undefined,
-        meta,
+        { details: { requiredScope: spec.requiredScope }, meta },
       );
     }
     const parsed = spec.args.safeParse(req.args);
@@ -95,9 +89,7 @@ export function createControlService(deps: ControlDeps) {
         400,
         OPS_ERRORS.args,
         err.message.replace('Invalid request', `Invalid arguments for ${req.tool}`),
-        err.details,
-        undefined,
-        { ...meta, help: `Required arguments: ${requiredArgs(req.tool).join(', ')}` },
+        { details: err.details, meta: { ...meta, help: `Required arguments: ${requiredArgs(req.tool).join(', ')}` } },
       );
     }
     return { tool: req.tool, args: parsed.data as Record<string, unknown> };
@@ -172,11 +164,11 @@ export function createControlService(deps: ControlDeps) {
             422,
             OPS_ERRORS.reused,
             `requestId "${req.requestId}" was already used with a different payload`,
-            undefined,
-            undefined,
             {
-              ...meta,
-              help: 'Use a new requestId for a different request; the same requestId always means the same request',
+              meta: {
+                ...meta,
+                help: 'Use a new requestId for a different request; the same requestId always means the same request',
+              },
             },
           );
         }
@@ -202,14 +194,10 @@ export function createControlService(deps: ControlDeps) {
         if (outcome.state === 'running') {
           await auditCall('in_progress');
           if (!owner) {
-            throw new AppError(
-              409,
-              OPS_ERRORS.inProgress,
-              `Request "${req.requestId}" is still being processed`,
-              { workflowId: wfId },
-              undefined,
-              { ...meta, help: 'Retry the same request later to receive its result' },
-            );
+            throw new AppError(409, OPS_ERRORS.inProgress, `Request "${req.requestId}" is still being processed`, {
+              details: { workflowId: wfId },
+              meta: { ...meta, help: 'Retry the same request later to receive its result' },
+            });
           }
           return {
             status: 202,
@@ -235,9 +223,10 @@ export function createControlService(deps: ControlDeps) {
             500,
             code,
             `${tool} failed; see run ${wfId} in the Temporal Web UI or the server logs (request ${who.requestId})`,
-            { workflowId: wfId },
-            undefined,
-            { ...meta, help: 'Nothing was cached; the same request may be retried' },
+            {
+              details: { workflowId: wfId },
+              meta: { ...meta, help: 'Nothing was cached; the same request may be retried' },
+            },
           );
         }
 

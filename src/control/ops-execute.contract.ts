@@ -16,6 +16,9 @@ export const OPS_EXECUTE = {
  */
 export const opsWorkflowId = (keyName: string, requestId: string) => workflowId('ops', keyName, requestId);
 
+/** The rate-limit budget a key's POSTs spend. */
+export const opsBudgetKey = (keyName: string) => `ops:${keyName}`;
+
 /** The idempotency scope of a key's requests (`idempotency_record.scope`). */
 export const opsIdempotencyScope = (keyName: string) => `ops.execute:${keyName}`;
 

@@ -4,8 +4,8 @@ import { appendAudit, auditContextFrom } from '../platform/audit/audit.ts';
 import { setSessionCookie } from '../platform/auth/session-auth.ts';
 import type { SessionStore } from '../platform/auth/sessions.ts';
 import type { Authenticator, OperatorAuthenticator } from '../platform/auth/operator-auth.ts';
-import type { Principal } from '../platform/auth/principal.ts';
 import type { MountedModule } from '../platform/http/app.ts';
+import type { OpsContext } from '../platform/http/state.ts';
 import { AppError } from '../platform/http/errors.ts';
 import type { OpenApiRegistry } from '../platform/http/openapi.ts';
 import { ModuleRouter } from '../platform/http/route.ts';
@@ -98,7 +98,7 @@ export function createSupportRoutes(deps: {
     auth,
     access: 'viewer',
     handler: async (_input, ctx) => {
-      if (ctx.state.sessionToken) await deps.sessions.revoke(ctx.state.sessionToken as string);
+      if (ctx.state.sessionToken) await deps.sessions.revoke(ctx.state.sessionToken);
       setSessionCookie(ctx, null);
       return { status: 303, body: 'Signed out', headers: { Location: `${SUPPORT_PREFIX}/login` } };
     },
@@ -112,9 +112,7 @@ export function createSupportRoutes(deps: {
     input: { query: s.conversationsQuery },
     handler: async ({ query }, ctx) => {
       const [list, stats] = await Promise.all([svc.listConversations(query), svc.stats()]);
-      return page(
-        conversationsPage((ctx.state.principal as Principal).name, list.conversations, stats, list.nextCursor),
-      );
+      return page(conversationsPage(ctx.state.principal!.name, list.conversations, stats, list.nextCursor));
     },
   });
   r.route({
@@ -232,7 +230,11 @@ export function createCustomerRoutes(deps: {
     input: { params: s.conversationParams, body: s.customerMessageBody },
     handler: async ({ params, body }, ctx) => ({
       status: 201,
-      body: await deps.service.addCustomerMessage(params.id, ctx.state.conversationToken as string | undefined, body),
+      body: await deps.service.addCustomerMessage(
+        params.id,
+        (ctx as OpsContext<{ conversationToken?: string }>).state.conversationToken,
+        body,
+      ),
     }),
   });
   return { prefix: CUSTOMER_PREFIX, envelope: 'customer', router: r.router };

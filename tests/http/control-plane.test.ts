@@ -129,6 +129,21 @@ describe('tenant.bootstrap (spec example, recommended format)', () => {
       (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
     );
     expect(markers).toHaveLength(2); // tenant.ensure and tenant.provisioningSummary run as local activities
+    // The Web UI reads as business: every step has a summary, and so has the run.
+    const converter = (await import('@temporalio/common')).defaultPayloadConverter;
+    const summaries = history
+      .events!.filter((e) => e.activityTaskScheduledEventAttributes || e.markerRecordedEventAttributes)
+      .map((e) => (e.userMetadata?.summary ? converter.fromPayload(e.userMetadata.summary) : null));
+    expect(summaries.sort()).toEqual([
+      'Step 1: tenant.ensure',
+      'Step 2: billing.validateStripeConfig',
+      'Step 3: voice.smokeTest',
+      'Step 4: tenant.provisioningSummary',
+    ]);
+    const summary = await t.temporal.client.workflow.getHandle(opsWorkflowId('admin', body.meta.requestId)).describe();
+    expect(await summary.staticSummary()).toBe(
+      `tenant.bootstrap ${body.payload.businessId} · tenant ${body.payload.businessId} · by control-key:admin`,
+    );
   });
 
   test('legacy format with an existing tenant reports "Already exists"', async () => {

@@ -9,9 +9,19 @@ import { dbStep, localDbStep, transactionalStep } from '../presets.ts';
 
 // The read-only pre-flight runs as a local activity: no round trip through the
 // server for a step that is safe to repeat.
-const { checkClientDeletable } = proxyLocalActivities<CockpitActivities>(localDbStep);
-const { recordAuditEvent } = proxyActivities<CockpitActivities>(dbStep);
-const { deleteClientData } = proxyActivities<CockpitActivities>(transactionalStep);
+// Each step carries a summary, so the Web UI shows the deletion as the business process it is.
+const { checkClientDeletable } = proxyLocalActivities<CockpitActivities>({
+  ...localDbStep,
+  summary: "Safety checks (the spec's five)",
+});
+const { recordAuditEvent } = proxyActivities<CockpitActivities>({
+  ...dbStep,
+  summary: 'Record the rolled-back deletion',
+});
+const { deleteClientData } = proxyActivities<CockpitActivities>({
+  ...transactionalStep,
+  summary: 'Release the number, delete all client data (one transaction)',
+});
 
 /**
  * client-delete:<id>:<incarnation>. Safety checks first (nothing touched if any

@@ -2,7 +2,9 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { CockpitActivities, DetectionInput } from '../../activities/cockpit/index.ts';
 import { dbStep } from '../presets.ts';
 
-const { detectStuckClients, detectPaymentBlocks, detectPoolEmpty } = proxyActivities<CockpitActivities>(dbStep);
+const { detectStuckClients } = proxyActivities<CockpitActivities>({ ...dbStep, summary: 'Detect STUCK_CLIENT' });
+const { detectPaymentBlocks } = proxyActivities<CockpitActivities>({ ...dbStep, summary: 'Detect PAYMENT_BLOCK' });
+const { detectPoolEmpty } = proxyActivities<CockpitActivities>({ ...dbStep, summary: 'Detect POOL_EMPTY' });
 
 export interface DetectionResult {
   raised: { STUCK_CLIENT: number; PAYMENT_BLOCK: number; POOL_EMPTY: number };

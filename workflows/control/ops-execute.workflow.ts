@@ -4,8 +4,21 @@ import type { OpsExecuteInput } from '../../src/control/ops-execute.contract.ts'
 import { externalCheckStep, localDbStep } from '../presets.ts';
 import { bootstrapTenant, type BootstrapArgs } from './bootstrap-tenant.ts';
 
-const { validateStripeConfig, voiceSmokeTest } = proxyActivities<ControlActivities>(externalCheckStep);
-const { ensureTenant, provisioningSummary, planTool } = proxyLocalActivities<ControlActivities>(localDbStep);
+const named = (summary: string) => ({ summary });
+const { validateStripeConfig } = proxyActivities<ControlActivities>({
+  ...externalCheckStep,
+  ...named('billing.validateStripeConfig'),
+});
+const { voiceSmokeTest } = proxyActivities<ControlActivities>({ ...externalCheckStep, ...named('voice.smokeTest') });
+const { ensureTenant } = proxyLocalActivities<ControlActivities>({ ...localDbStep, ...named('tenant.ensure') });
+const { provisioningSummary } = proxyLocalActivities<ControlActivities>({
+  ...localDbStep,
+  ...named('tenant.provisioningSummary'),
+});
+const { planTool } = proxyLocalActivities<ControlActivities>({
+  ...localDbStep,
+  ...named('Plan the dry run (reads only)'),
+});
 
 /**
  * ops:<key>:<requestId>. One run per control plane call: a dry run only plans, a

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from 'koa';
 import { AuditEvent } from './audit-event.entity.ts';
-import type { Principal } from '../auth/principal.ts';
+import type { OpsContext } from '../http/state.ts';
 
 /** Who did it and from where: captured at the HTTP edge, carried into workflows. */
 export interface AuditContext {
@@ -25,14 +25,14 @@ export interface AuditRecord {
 const USER_AGENT_MAX = 512;
 
 export function auditContextFrom(ctx: Context): AuditContext {
-  const principal = ctx.state.principal as Principal | undefined;
+  const { principal, requestId } = (ctx as OpsContext).state;
   return {
     actorType: principal?.kind ?? 'anonymous',
     actorId: principal?.name ?? 'anonymous',
     ip: ctx.ip || null,
     // Headers are bounded by Node's parser but may still be long: the audit row keeps a bounded prefix.
     userAgent: ctx.get('user-agent').slice(0, USER_AGENT_MAX) || null,
-    requestId: (ctx.state.requestId as string | undefined) ?? null,
+    requestId: requestId ?? null,
   };
 }
 
@@ -99,7 +99,7 @@ export function auditValues(who: AuditContext, what: AuditRecord): unknown[] {
 
 /** Adds an audit event to the unit of work of `em`, so it commits with the change it records. */
 export function recordAudit(em: EntityManager, who: AuditContext, what: AuditRecord): AuditEvent {
-  return em.create(AuditEvent, auditRow(who, what) as never);
+  return em.create(AuditEvent, auditRow(who, what));
 }
 
 /**
@@ -107,5 +107,5 @@ export function recordAudit(em: EntityManager, who: AuditContext, what: AuditRec
  * record a call rather than accompany a change (no transaction to join).
  */
 export async function appendAudit(em: EntityManager, who: AuditContext, what: AuditRecord): Promise<void> {
-  await em.insert(AuditEvent, auditRow(who, what) as never);
+  await em.insert(AuditEvent, auditRow(who, what));
 }

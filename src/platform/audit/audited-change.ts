@@ -1,4 +1,4 @@
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import type { EntityClass, EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit, type AuditContext } from './audit.ts';
 
@@ -23,7 +23,9 @@ export async function changeAudited<T extends object, P>(
   apply: (row: T, tx: EntityManager) => Promise<void> | void,
 ): Promise<{ row: T; before: P }> {
   return em.transactional(async (tx) => {
-    const row = await tx.findOne(spec.entity, spec.id as never, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const row = await tx.findOne<T>(spec.entity, spec.id as FilterQuery<NoInfer<T>>, {
+      lockMode: LockMode.PESSIMISTIC_WRITE,
+    });
     if (!row) throw spec.notFound();
     const before = spec.present(row as T);
     await apply(row as T, tx);

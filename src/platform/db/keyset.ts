@@ -1,4 +1,4 @@
-import { raw, type EntityManager, type QueryBuilder } from '@mikro-orm/postgresql';
+import { raw, type EntityManager, type Field, type QueryBuilder, type QueryOrderMap } from '@mikro-orm/postgresql';
 
 /** A query builder over T, whatever its alias and selected fields (MikroORM's own generics). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- QueryBuilder's second parameter is the root alias type
@@ -76,7 +76,7 @@ export function keysetPage<T extends object>(
   cursor: Cursor | undefined,
 ) {
   if (cursor) qb.andWhere(`(${alias}.${order.column}, ${alias}.id) < (?, ?)`, [cursor.at, cursor.id]);
-  return qb.orderBy({ [order.prop]: 'desc', id: 'desc' } as never);
+  return qb.orderBy({ [order.prop]: 'desc', id: 'desc' } as QueryOrderMap<T>);
 }
 
 /**
@@ -99,7 +99,7 @@ export async function fetchPage<T extends { id: string }>(qb: AnyQb<T>, order: K
  */
 export async function cappedCount<T extends object>(em: EntityManager, qb: AnyQb<T>, cap: number) {
   const { sql, params } = qb
-    .select(raw('1') as never)
+    .select(raw('1') as unknown as Field<T>)
     .limit(cap + 1)
     .toQuery();
   const res = (await em.getConnection().execute(`select count(*)::int as n from (${sql}) t`, params as unknown[])) as {

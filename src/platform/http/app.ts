@@ -10,6 +10,7 @@ import type { TemporalHandle } from '../temporal/client.ts';
 import { AppError } from './errors.ts';
 import { platformEnvelope, type ErrorRenderer } from './envelopes.ts';
 import type { OpenApiRegistry } from './openapi.ts';
+import type { OpsContext } from './state.ts';
 
 export interface MountedModule {
   prefix: string;
@@ -38,7 +39,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 function rendererFor(ctx: Context, deps: AppDeps): ErrorRenderer {
   const path = ctx.path;
   const name =
-    (ctx.state.envelope as string | undefined) ??
+    (ctx as OpsContext).state.envelope ??
     deps.modules.find((m) => path === m.prefix || path.startsWith(`${m.prefix}/`))?.envelope;
   return (name && deps.envelopes[name]) || platformEnvelope;
 }

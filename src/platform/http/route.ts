@@ -1,12 +1,13 @@
 import Router from '@koa/router';
-import type { Context, Middleware } from 'koa';
+import type { Middleware } from 'koa';
+import type { OpsContext } from './state.ts';
 import type { z } from 'zod';
 import type { Authenticator } from '../auth/operator-auth.ts';
 import { requireRole, type Access } from '../auth/roles.ts';
 import type { OpenApiRegistry } from './openapi.ts';
 import { validate, type Input, type InputSchemas } from './validate.ts';
 
-export interface RouteDef<S extends InputSchemas> {
+export interface RouteDef<S extends InputSchemas, St = object> {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
@@ -24,7 +25,7 @@ export interface RouteDef<S extends InputSchemas> {
   before?: Middleware[];
   handler: (
     input: Input<S>,
-    ctx: Context,
+    ctx: OpsContext<St>,
   ) => Promise<{ status?: number; body: unknown; headers?: Record<string, string> }>;
 }
 
@@ -47,7 +48,7 @@ export class ModuleRouter {
     this.registry = opts.registry;
   }
 
-  route<S extends InputSchemas>(def: RouteDef<S>): this {
+  route<S extends InputSchemas, St = object>(def: RouteDef<S, St>): this {
     if (def.access !== 'public' && !def.auth)
       throw new Error(`${def.method} ${this.prefix}${def.path}: a ${def.access} route needs an authenticator`);
     const input = (def.input ?? {}) as S;
@@ -70,7 +71,8 @@ export class ModuleRouter {
       ...(def.access === 'public' ? [] : [requireRole(def.access)]),
     ];
     this.router[def.method](def.path, envelope, ...guard, ...(def.before ?? []), validate(input), async (ctx) => {
-      const out = await def.handler(ctx.state.input as Input<S>, ctx);
+      const typed = ctx as OpsContext<St>;
+      const out = await def.handler(typed.state.input as Input<S>, typed);
       ctx.status = out.status ?? 200;
       if (out.headers) ctx.set(out.headers);
       ctx.body = out.body;

@@ -25,14 +25,10 @@ export function rateLimitHeaders(limit: number, consumed: number, msBeforeNext: 
 
 export function rateLimited(limit: number, consumed: number, msBeforeNext: number): AppError {
   const retryAfter = Math.max(1, Math.ceil(msBeforeNext / 1000));
-  return new AppError(
-    429,
-    'RATE_LIMIT_EXCEEDED',
-    'Too many requests. Please try again later.',
-    undefined,
-    { ...rateLimitHeaders(limit, consumed, msBeforeNext), 'Retry-After': String(retryAfter) },
-    { retryAfter },
-  );
+  return new AppError(429, 'RATE_LIMIT_EXCEEDED', 'Too many requests. Please try again later.', {
+    headers: { ...rateLimitHeaders(limit, consumed, msBeforeNext), 'Retry-After': String(retryAfter) },
+    meta: { retryAfter },
+  });
 }
 
 /**
@@ -147,14 +143,10 @@ export function createLoginThrottle(
   const byIp = make('login-ip', opts.perIp);
   const pairKey = (username: string, ip: string) => `${username.toLowerCase()}|${ip}`;
   const locked = (retryAfter: number) =>
-    new AppError(
-      429,
-      'TOO_MANY_LOGIN_ATTEMPTS',
-      'Too many failed login attempts. Try again later.',
-      undefined,
-      { 'Retry-After': String(retryAfter) },
-      { retryAfter },
-    );
+    new AppError(429, 'TOO_MANY_LOGIN_ATTEMPTS', 'Too many failed login attempts. Try again later.', {
+      headers: { 'Retry-After': String(retryAfter) },
+      meta: { retryAfter },
+    });
 
   return {
     /** Spends the attempt; refuses (429, Retry-After) when this address has no attempts left. */
@@ -205,9 +197,7 @@ export function createRefusalThrottle(pool: pg.Pool, opts: { perIp: number; wind
           429,
           'TOO_MANY_FAILED_ATTEMPTS',
           'Too many refused credentials from this address. Try again later.',
-          undefined,
-          { 'Retry-After': String(retryAfter) },
-          { retryAfter },
+          { headers: { 'Retry-After': String(retryAfter) }, meta: { retryAfter } },
         );
       }
     },

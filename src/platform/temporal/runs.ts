@@ -20,6 +20,15 @@ export interface StartRequest<W extends Workflow> {
 }
 
 /**
+ * The run's one-line summary in the Web UI's run list: what, for which tenant, by whom
+ * (e.g. `Delete client acme · tenant acme · by operator-key:alice`).
+ */
+export function runSummary(req: { summary?: string; labels: RunLabels }): string {
+  const { operation, tenantId, actor } = req.labels;
+  return [req.summary ?? operation, tenantId ? `tenant ${tenantId}` : null, `by ${actor}`].filter(Boolean).join(' · ');
+}
+
+/**
  * Starts a run, or attaches to the one that already owns this workflow ID: a
  * duplicate start while it runs joins it (USE_EXISTING); after it completed, the
  * completed run answers (a failed run may be retried with a fresh one).
@@ -29,28 +38,29 @@ export async function startOrAttach<W extends Workflow>(
   req: StartRequest<W>,
 ): Promise<WorkflowHandle<W>> {
   try {
-    return await client.workflow.start<W>(req.workflowType, {
+    // Started untyped (its arguments were typed by StartRequest<W>), then handed back typed.
+    const handle = await client.workflow.start(req.workflowType, {
       workflowId: req.workflowId,
       taskQueue: req.taskQueue,
-      args: req.args,
+      args: req.args as unknown[],
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       typedSearchAttributes: runSearchAttributes(req.labels),
       memo: { actor: req.labels.actor, ...req.memo },
-      staticSummary: req.summary,
-    } as never);
+      staticSummary: runSummary(req),
+    });
+    return handle as WorkflowHandle<W>;
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return client.workflow.getHandle<W>(req.workflowId);
     // Nothing was started: say so clearly, the caller can retry with the same key safely.
     // The engine's own message goes to the logs (as the cause), not to the caller.
-    const unavailable = new AppError(
+    throw new AppError(
       503,
       'WORKFLOW_ENGINE_UNAVAILABLE',
       `Could not start ${req.workflowId}: the workflow engine is unreachable. Retry; the same request never runs ` +
         `twice.`,
+      { cause: err },
     );
-    unavailable.cause = err;
-    throw unavailable;
   }
 }
 
