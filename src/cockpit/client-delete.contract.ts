@@ -29,6 +29,9 @@ export interface DeleteClientRequest {
 
 export type DeleteClientResult = DeletionLog;
 
+/** The workflow's signature, for typed starts without importing workflow code. */
+export type DeleteClientWorkflow = (input: DeleteClientRequest) => Promise<DeleteClientResult>;
+
 /** Failure types a deletion run ends with; the HTTP layer maps them to the spec's answers. */
 export const DELETE_FAILURES = {
   notFound: 'CLIENT_NOT_FOUND',

@@ -23,9 +23,9 @@ import {
   DELETE_FAILURES,
   clientDeleteWorkflowId,
   isClientDeleteWorkflowId,
+  type DeleteClientWorkflow,
 } from './client-delete.contract.ts';
 import { presentAlert, presentClient, presentStuckClient } from './cockpit.presenter.ts';
-import type { deleteClientWorkflow } from '../../workflows/cockpit/delete-client.workflow.ts';
 
 /** Totals are exact up to this many rows, then reported as capped (see README). */
 export const TOTAL_CAP = 10_000;
@@ -268,7 +268,7 @@ export function createCockpitService(deps: CockpitDeps) {
         throw notFound('client');
       }
       const wfId = clientDeleteWorkflowId(id, current.incarnation);
-      const handle = await startOrAttach<typeof deleteClientWorkflow>(deps.temporal, {
+      const handle = await startOrAttach<DeleteClientWorkflow>(deps.temporal, {
         workflowType: CLIENT_DELETE.workflowType,
         workflowId: wfId,
         taskQueue: deps.taskQueue,

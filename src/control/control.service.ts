@@ -8,9 +8,14 @@ import { hasScope, type ControlKey } from './control-keys.ts';
 import { createIdempotencyStore, payloadHash } from '../platform/idempotency/idempotency.store.ts';
 import { awaitOutcome, startOrAttach } from '../platform/temporal/runs.ts';
 import { rateLimited } from '../platform/ratelimit/rate-limit.ts';
-import { OPS_ERRORS, OPS_EXECUTE, opsIdempotencyScope, opsWorkflowId } from './ops-execute.contract.ts';
+import {
+  OPS_ERRORS,
+  OPS_EXECUTE,
+  opsIdempotencyScope,
+  opsWorkflowId,
+  type OpsExecuteWorkflow,
+} from './ops-execute.contract.ts';
 import type { Logger } from '../platform/observability/logger.ts';
-import type { opsExecuteWorkflow } from '../../workflows/control/ops-execute.workflow.ts';
 import type { ExecuteRequest } from './control.schemas.ts';
 import { CONTROL_PLANE_VERSION, TOOLS, TOOL_NAMES, isToolName, requiredArgs } from './tools.ts';
 
@@ -175,7 +180,7 @@ export function createControlService(deps: ControlDeps) {
         if (claim.kind === 'completed')
           return { status: 200, body: withMetaJson(claim.responseJson, claim.executedAt), headers: JSON_TYPE };
 
-        const handle = await startOrAttach<typeof opsExecuteWorkflow>(deps.temporal, {
+        const handle = await startOrAttach<OpsExecuteWorkflow>(deps.temporal, {
           workflowType: OPS_EXECUTE.workflowType,
           workflowId: wfId,
           taskQueue: deps.taskQueue,

@@ -29,6 +29,9 @@ export interface OpsExecuteInput {
   audit: AuditContext;
 }
 
+/** The workflow's signature, for typed starts without importing workflow code. */
+export type OpsExecuteWorkflow = (input: OpsExecuteInput) => Promise<unknown>;
+
 /** Error codes of spec 004, plus TOOL_ERROR for a tool other than bootstrap failing. */
 export const OPS_ERRORS = {
   auth: 'AUTH_FAILED',
