@@ -40,6 +40,11 @@ export default tseslint.config(
               message:
                 'src/platform/ must not import a module: modules plug into the platform (see README "Adding a module")',
             },
+            {
+              target: './src',
+              from: './workflows',
+              message: 'services start runs through their contract (<op>.contract.ts), never by importing workflow code',
+            },
           ],
         },
       ],
