@@ -18,16 +18,19 @@ import { createActivities } from '../activities/index.ts';
 import { workflowsPath } from '../workers/ops.worker.ts';
 import { floorActivities } from './floor.activities.ts';
 import { fmt, measure, type Stats } from './stats.ts';
+import * as wf from './workflows.ts';
 import { freePort } from '../src/platform/launch/free-port.ts';
 
 /**
  * `npm run bench` / `./ops bench`: cockpit latency against floors measured in the
  * same run on the same machine. Not a test: it prints numbers and ratios.
  */
-const ALERT_ROWS = Number(process.env.BENCH_ALERT_ROWS ?? 1_000_000);
+/** `./ops bench workflows`: the engine's floors and the durable operations' table of record (bench/workflows.ts). */
+const WORKFLOWS_MODE = process.argv[2] === 'workflows';
+const ALERT_ROWS = Number(process.env.BENCH_ALERT_ROWS ?? (WORKFLOWS_MODE ? 10_000 : 1_000_000));
 const READS = Number(process.env.BENCH_READS ?? 2000);
 const DELETES = Number(process.env.BENCH_DELETES ?? 40);
-const SUPPORT_CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 100_000);
+const SUPPORT_CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? (WORKFLOWS_MODE ? 0 : 100_000));
 const log = (m: string) => console.error(`[bench] ${m}`);
 
 async function listen(app: Koa): Promise<{ url: string; close: () => void }> {
@@ -56,6 +59,7 @@ function row(name: string, s: Stats, floor?: Stats) {
 async function main() {
   const stops: (() => Promise<void> | void)[] = [];
   try {
+    const engines = WORKFLOWS_MODE ? await engineFloors(stops) : null;
     const services = await startEphemeralServices('bench', log);
     stops.push(() => services.stop());
     const { temporalAddress } = services;
@@ -327,9 +331,91 @@ async function main() {
     }
     console.log(`${'full bootstrap p50 (target ≤ 150 ms)'.padEnd(44)} ${fmt(full.p50)}`);
     console.log('');
+    if (engines) await workflowsReport(engines, { floor, deletes, full, replay });
   } finally {
     for (const stop of stops) await stop();
   }
+}
+
+/** Part one of `./ops bench workflows`: bare workflows on a tuned and a CLI-default dev server. */
+async function engineFloors(stops: (() => Promise<void> | void)[]) {
+  const tuned = await wf.startEngine('tuned');
+  stops.push(() => tuned.stop());
+  const plain = await wf.startEngine('cli-defaults');
+  console.log(
+    `\nWorkflow floors (${process.env.BENCH_WF_N ?? 200} sequential runs each; dev server file-backed as ./ops start runs it)\n`,
+  );
+  const m = {
+    bare1Default: await wf.sequential(plain, 'bareWorkflow', false),
+    bare4Default: await wf.sequential(plain, 'bare4Workflow', false),
+    local4Default: await wf.sequential(plain, 'local4Workflow', false),
+    bare1: await wf.sequential(tuned, 'bareWorkflow', false),
+    bare4: await wf.sequential(tuned, 'bare4Workflow', false),
+    local4: await wf.sequential(tuned, 'local4Workflow', false),
+    bare1Eager: await wf.sequential(tuned, 'bareWorkflow', true),
+  };
+  await plain.stop();
+  wf.row('CLI defaults: 1 activity', m.bare1Default);
+  wf.row('CLI defaults: 4 activities', m.bare4Default);
+  wf.row('CLI defaults: 4 local activities', m.local4Default);
+  wf.row('launcher settings: 1 activity', m.bare1, m.bare1Default);
+  wf.row('launcher settings: 4 activities', m.bare4, m.bare4Default);
+  wf.row('launcher settings: 4 local activities', m.local4, m.local4Default);
+  wf.row('launcher settings: 1 activity, eager start', m.bare1Eager, m.bare1);
+  // The platform's own runs go to the tuned server too.
+  process.env.TEMPORAL_ADDRESS = tuned.server.address;
+  return { tuned, m };
+}
+
+/** Part two: the platform's operations against those floors, throughput, and the JSON line of record. */
+async function workflowsReport(
+  engines: Awaited<ReturnType<typeof engineFloors>>,
+  ops: { floor: Stats; deletes: Stats; full: Stats; replay: Stats },
+) {
+  const { tuned, m } = engines;
+  const tp = await wf.throughput(tuned, false);
+  const tpEager = await wf.throughput(tuned, true);
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  console.log(`\nDurable operations (p50, ratio to its floor measured above)\n`);
+  console.log(
+    `bare 1 activity vs CLI defaults                      ${fmt(m.bare1.p50)} / ${fmt(m.bare1Default.p50)} = ${ratio(m.bare1.p50, m.bare1Default.p50)} (target ≤ 0.25×)`,
+  );
+  console.log(
+    `tenant.bootstrap end to end vs bare 1 activity       ${fmt(ops.full.p50)} = ${ratio(ops.full.p50, m.bare1.p50)} (target ≤ 1.2×)`,
+  );
+  console.log(
+    `DELETE client end to end vs bare 1 activity          ${fmt(ops.deletes.p50)} = ${ratio(ops.deletes.p50, m.bare1.p50)} (target ≤ 1.3×)`,
+  );
+  console.log(
+    `cached replay vs Koa+pg read floor                   ${fmt(ops.replay.p50)} = ${ratio(ops.replay.p50, ops.floor.p50)} (target ≤ 2×)`,
+  );
+  for (const [label, t] of [
+    ['', tp],
+    [', eager start', tpEager],
+  ] as const) {
+    console.log(
+      `throughput, 50 starters${label}`.padEnd(53) +
+        `${t.wfps.toFixed(1)} wf/s = ${((100 * t.wfps) / t.cpuBound).toFixed(0)} % of the CPU bound ${t.cpuBound.toFixed(1)} wf/s ` +
+        `(CPU per workflow: Node ${t.nodeMsPerWf.toFixed(1)} ms, server ${t.serverMsPerWf.toFixed(1)} ms)`,
+    );
+  }
+  console.log(
+    JSON.stringify({
+      bare1_p50_ms: +m.bare1.p50.toFixed(2),
+      bare1_default_p50_ms: +m.bare1Default.p50.toFixed(2),
+      bare1_eager_p50_ms: +m.bare1Eager.p50.toFixed(2),
+      bare4_p50_ms: +m.bare4.p50.toFixed(2),
+      local4_p50_ms: +m.local4.p50.toFixed(2),
+      bootstrap_p50_ms: +ops.full.p50.toFixed(2),
+      delete_p50_ms: +ops.deletes.p50.toFixed(2),
+      replay_p50_ms: +ops.replay.p50.toFixed(2),
+      read_floor_p50_ms: +ops.floor.p50.toFixed(2),
+      wfps: +tp.wfps.toFixed(1),
+      wfps_cpu_bound: +tp.cpuBound.toFixed(1),
+      wfps_eager: +tpEager.wfps.toFixed(1),
+      wfps_eager_cpu_bound: +tpEager.cpuBound.toFixed(1),
+    }),
+  );
 }
 
 main().then(
