@@ -43,11 +43,14 @@ export default tseslint.config(
             {
               target: './src',
               from: './workflows',
-              message: 'services start runs through their contract (<op>.contract.ts), never by importing workflow code',
+              message:
+                'services start runs through their contract (<op>.contract.ts), never by importing workflow code',
             },
           ],
         },
       ],
+      // Prettier wraps code at 120 columns; this also holds strings, templates and comments to it.
+      'max-len': ['error', { code: 120, ignoreUrls: true }],
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },

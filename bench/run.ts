@@ -19,6 +19,7 @@ import { workflowsPath } from '../workers/ops.worker.ts';
 import { floorActivities } from './floor.activities.ts';
 import { fmt, measure, type Stats } from './stats.ts';
 import * as wf from './workflows.ts';
+import { clientDeleteWorkflowId } from '../src/cockpit/client-delete.contract.ts';
 import { freePort } from '../src/platform/launch/free-port.ts';
 
 /**
@@ -271,6 +272,21 @@ async function main() {
       await res.arrayBuffer();
     });
     row('DELETE /api/admin/clients/:id (end to end)', deletes, bareRun);
+    if (process.env.BENCH_DIAG) {
+      // Where a deletion's time goes: the gaps between its history events.
+      const [{ incarnation }] = (await conn.execute(`select incarnation from client_deletion where client_id = ? `, [
+        `del-${DELETES + 4}`,
+      ])) as { incarnation: string }[];
+      const history = await temporal.client.workflow
+        .getHandle(clientDeleteWorkflowId(`del-${DELETES + 4}`, incarnation))
+        .fetchHistory();
+      let prev = 0;
+      for (const e of history.events ?? []) {
+        const at = Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6);
+        console.log(`  ${String(e.eventType).padEnd(48)} +${prev ? at - prev : 0} ms`);
+        prev = at;
+      }
+    }
 
     // Control plane: a full tenant.bootstrap (Stripe and Twilio through their mocks) and a cached replay.
     const runId = Date.now().toString(36);
@@ -343,7 +359,8 @@ async function engineFloors(stops: (() => Promise<void> | void)[]) {
   stops.push(() => tuned.stop());
   const plain = await wf.startEngine('cli-defaults');
   console.log(
-    `\nWorkflow floors (${process.env.BENCH_WF_N ?? 200} sequential runs each; dev server file-backed as ./ops start runs it)\n`,
+    `\nWorkflow floors (${process.env.BENCH_WF_N ?? 200} sequential runs each; dev server file-backed as ./ops start ` +
+      `runs it)\n`,
   );
   const m = {
     bare1Default: await wf.sequential(plain, 'bareWorkflow', false),
@@ -378,16 +395,24 @@ async function workflowsReport(
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
   console.log(`\nDurable operations (p50, ratio to its floor measured above)\n`);
   console.log(
-    `bare 1 activity vs CLI defaults                      ${fmt(m.bare1.p50)} / ${fmt(m.bare1Default.p50)} = ${ratio(m.bare1.p50, m.bare1Default.p50)} (target ≤ 0.25×)`,
+    `bare 1 activity vs CLI defaults                      ${fmt(m.bare1.p50)} / ${fmt(m.bare1Default.p50)} = ` +
+      `${ratio(m.bare1.p50, m.bare1Default.p50)} (target ≤ 0.25×)`,
   );
   console.log(
-    `tenant.bootstrap end to end vs bare 1 activity       ${fmt(ops.full.p50)} = ${ratio(ops.full.p50, m.bare1.p50)} (target ≤ 1.2×)`,
+    `tenant.bootstrap end to end vs bare 1 activity       ${fmt(ops.full.p50)} = ${ratio(ops.full.p50, m.bare1.p50)} ` +
+      `(target ≤ 1.2×)`,
   );
   console.log(
-    `DELETE client end to end vs bare 1 activity          ${fmt(ops.deletes.p50)} = ${ratio(ops.deletes.p50, m.bare1.p50)} (target ≤ 1.3×)`,
+    `DELETE client end to end vs bare 1 activity          ${fmt(ops.deletes.p50)} = ${ratio(
+      ops.deletes.p50,
+      m.bare1.p50,
+    )} (target ≤ 1.3×)`,
   );
   console.log(
-    `cached replay vs Koa+pg read floor                   ${fmt(ops.replay.p50)} = ${ratio(ops.replay.p50, ops.floor.p50)} (target ≤ 2×)`,
+    `cached replay vs Koa+pg read floor                   ${fmt(ops.replay.p50)} = ${ratio(
+      ops.replay.p50,
+      ops.floor.p50,
+    )} (target ≤ 2×)`,
   );
   for (const [label, t] of [
     ['', tp],
@@ -395,7 +420,8 @@ async function workflowsReport(
   ] as const) {
     console.log(
       `throughput, 50 starters${label}`.padEnd(53) +
-        `${t.wfps.toFixed(1)} wf/s = ${((100 * t.wfps) / t.cpuBound).toFixed(0)} % of the CPU bound ${t.cpuBound.toFixed(1)} wf/s ` +
+        `${t.wfps.toFixed(1)} wf/s = ${((100 * t.wfps) / t.cpuBound).toFixed(0)} % of the CPU bound ` +
+        `${t.cpuBound.toFixed(1)} wf/s ` +
         `(CPU per workflow: Node ${t.nodeMsPerWf.toFixed(1)} ms, server ${t.serverMsPerWf.toFixed(1)} ms)`,
     );
   }

@@ -125,5 +125,7 @@ export async function throughput(e: EngineFloor, eager: boolean, seconds = THROU
 
 export const row = (name: string, p: Percentiles, floor?: Percentiles) =>
   console.log(
-    `${name.padEnd(52)} p50 ${fmt(p.p50).padStart(10)}  p90 ${fmt(p.p90).padStart(10)}${floor ? `  ${(p.p50 / floor.p50).toFixed(2)}×` : ''}`,
+    `${name.padEnd(52)} p50 ${fmt(p.p50).padStart(10)}  p90 ${fmt(p.p90).padStart(10)}${
+      floor ? `  ${(p.p50 / floor.p50).toFixed(2)}×` : ''
+    }`,
   );

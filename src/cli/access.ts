@@ -62,7 +62,9 @@ async function run(argv: string[]): Promise<string> {
         password,
         role: roleOf(rest, 'operator'),
       });
-      return `operator ${a.username} (${a.role}) created${process.env.OPS_OPERATOR_PASSWORD ? '' : `; password: ${password}`}`;
+      return `operator ${a.username} (${a.role}) created${
+        process.env.OPS_OPERATOR_PASSWORD ? '' : `; password: ` + `${password}`
+      }`;
     }
     if (group === 'operator' && verb === 'disable') {
       const a = await svc.updateOperator(who, need('a username'), { disabled: true });
@@ -79,7 +81,10 @@ async function run(argv: string[]): Promise<string> {
       if (expiresAt && Number.isNaN(expiresAt.getTime()))
         throw new AppError(400, 'VALIDATION_ERROR', '--expires must be an ISO date-time');
       const k = await svc.createKey(who, { name: need('a key name'), role: roleOf(rest, 'operator'), expiresAt });
-      return `key ${k.name} (${k.role}${k.expiresAt ? `, expires ${k.expiresAt}` : ''}): ${k.key}\n(shown once; only its hash is stored)`;
+      return (
+        `key ${k.name} (${k.role}${k.expiresAt ? `, expires ${k.expiresAt}` : ''}): ${k.key}\n(shown once; only ` +
+        `its hash is stored)`
+      );
     }
     if (group === 'key' && verb === 'revoke') {
       const k = await svc.revokeKey(who, need('a key name'));

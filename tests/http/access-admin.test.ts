@@ -22,7 +22,7 @@ const audits = (resourceId: string) =>
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 
 describe('operator accounts (admin API)', () => {
-  test('an admin creates an operator, who signs in and acts with its role; every change is audited without secrets', async () => {
+  test('an admin creates an operator who signs in and acts with its role; audited without secrets', async () => {
     const username = uniqueId('op');
     const created = await t.api
       .post('/api/admin/operators')

@@ -4,16 +4,18 @@ import { Actor, Operation, TenantId } from '../../src/platform/temporal/search-a
 /**
  * Every run ever started under a workflow ID (all runs, not only the latest).
  * Visibility trails the history by a moment, so this waits (up to 10 s) until
- * no run is listed as RUNNING unless `running` says some may be.
+ * no run is listed as RUNNING unless `running` says some may be, and at least
+ * `atLeast` runs (default 1) are listed.
  */
-export async function runsOf(client: Client, workflowId: string, opts: { running?: boolean } = {}) {
+export async function runsOf(client: Client, workflowId: string, opts: { running?: boolean; atLeast?: number } = {}) {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const runs: { runId: string; status: string }[] = [];
     for await (const w of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
       runs.push({ runId: w.runId, status: w.status.name });
     }
-    if (opts.running || !runs.some((r) => r.status === 'RUNNING') || Date.now() > deadline) return runs;
+    const settled = opts.running || !runs.some((r) => r.status === 'RUNNING');
+    if ((settled && runs.length >= (opts.atLeast ?? 1)) || Date.now() > deadline) return runs;
     await new Promise((r) => setTimeout(r, 100));
   }
 }
