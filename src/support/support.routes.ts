@@ -1,6 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { appendAudit, auditContextFrom } from '../platform/audit/audit.ts';
+import { auditContextFrom } from '../platform/audit/audit.ts';
+import { recordRefusal } from '../platform/auth/refusals.ts';
 import { setSessionCookie } from '../platform/auth/session-auth.ts';
 import type { SessionStore } from '../platform/auth/sessions.ts';
 import type { Authenticator, OperatorAuthenticator } from '../platform/auth/operator-auth.ts';
@@ -64,17 +65,13 @@ export function createSupportRoutes(deps: {
       const { attempt } = await deps.throttle.begin(username, ctx.ip);
       const account = await deps.sessions.verifyCredentials(username, password);
       if (!account) {
-        await appendAudit(
-          deps.orm.em.fork(),
-          { ...auditContextFrom(ctx), actorType: 'anonymous', actorId: username },
-          {
-            action: 'auth.login.failed',
-            resourceType: 'operator_account',
-            resourceId: username,
-            outcome: 'rejected',
-            after: { reason: 'invalid username or password', attempt },
-          },
-        );
+        await recordRefusal(deps.orm, ctx, {
+          actorId: username,
+          action: 'auth.login.failed',
+          resourceType: 'operator_account',
+          resourceId: username,
+          after: { reason: 'invalid username or password', attempt },
+        });
         await deps.throttle.failed(attempt);
         if (html) return page(loginPage('Invalid username or password.', username), 401);
         throw new AppError(401, 'INVALID_CREDENTIALS', 'Invalid username or password');

@@ -6,6 +6,29 @@ import type { RefusalThrottle } from '../ratelimit/rate-limit.ts';
 import { secretDigest } from './secrets.ts';
 
 /**
+ * Audits a request that was turned away: who it claimed or presented (never a
+ * secret), from where, and why. Autocommit: there is no change to go with.
+ */
+export function recordRefusal(
+  orm: MikroORM,
+  ctx: Context,
+  refusal: {
+    actorId: string;
+    action: string;
+    resourceType: string;
+    resourceId: string;
+    after: Record<string, unknown>;
+  },
+): Promise<void> {
+  const { actorId, ...what } = refusal;
+  return appendAudit(
+    orm.em.fork(),
+    { ...auditContextFrom(ctx), actorType: 'anonymous', actorId },
+    { ...what, outcome: 'rejected' },
+  );
+}
+
+/**
  * Who was turned away: a presented credential that matches nothing is audited
  * (scheme, client IP, user agent, a fingerprint of what was presented — never the
  * value) and counted against the client IP, which is refused for a while once it
@@ -22,17 +45,13 @@ export function createRefusals(deps: { orm: MikroORM; throttle: RefusalThrottle;
       log.warn({ requestId: ctx.state.requestId, scheme, ip: ctx.ip, fingerprint, reason }, 'credential refused');
       await Promise.all([
         deps.throttle.refused(ctx.ip),
-        appendAudit(
-          deps.orm.em.fork(),
-          { ...auditContextFrom(ctx), actorType: 'anonymous', actorId: fingerprint },
-          {
-            action: 'auth.credential.refused',
-            resourceType: 'credential',
-            resourceId: scheme,
-            outcome: 'rejected',
-            after: { reason },
-          },
-        ),
+        recordRefusal(deps.orm, ctx, {
+          actorId: fingerprint,
+          action: 'auth.credential.refused',
+          resourceType: 'credential',
+          resourceId: scheme,
+          after: { reason },
+        }),
       ]);
     },
   };
