@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { stripeMode } from '../stripe/stripe-client.ts';
-import { errorText, statusOfChecks, type BillingResult, type Check } from '../../src/control/tool-results.ts';
+import { failureKind, statusOfChecks, type BillingResult, type Check } from '../../src/control/tool-results.ts';
 
 export interface BillingDeps {
   stripe: Stripe | null;
@@ -40,7 +40,7 @@ export function createBillingActivities(deps: BillingDeps) {
             name: 'apiReachable',
             ok: false,
             critical: true,
-            details: `Stripe API call failed: ${errorText(err)}`,
+            details: `Stripe API call failed: ${failureKind(err)}`,
           });
         }
         // The configured prices are read at the same time; their checks keep the configured order.
@@ -61,7 +61,7 @@ export function createBillingActivities(deps: BillingDeps) {
                   name: `price:${id}`,
                   ok: false,
                   critical: false,
-                  details: `price ${id} could not be read: ${errorText(err)}`,
+                  details: `price ${id} could not be read: ${failureKind(err)}`,
                 };
               }
             }),

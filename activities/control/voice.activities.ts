@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { TwilioClient } from '../twilio/twilio-client.ts';
 import { Client } from '../../src/tenants/entities/index.ts';
-import { errorText, statusOfChecks, type Check, type VoiceResult } from '../../src/control/tool-results.ts';
+import { failureKind, statusOfChecks, type Check, type VoiceResult } from '../../src/control/tool-results.ts';
 
 export interface VoiceDeps {
   orm: MikroORM;
@@ -45,7 +45,7 @@ export function createVoiceActivities(deps: VoiceDeps) {
                 name: 'account',
                 ok: false,
                 critical: true,
-                details: `Twilio account lookup failed: ${errorText(err)}`,
+                details: `Twilio account lookup failed: ${failureKind(err)}`,
               }),
             ),
           twilio.incomingPhoneNumbers.list({ limit: 50 }).then(
@@ -64,7 +64,7 @@ export function createVoiceActivities(deps: VoiceDeps) {
                 name: 'phoneNumbers',
                 ok: false,
                 critical: true,
-                details: `listing incoming numbers failed: ${errorText(err)}`,
+                details: `listing incoming numbers failed: ${failureKind(err)}`,
               } satisfies Check,
             }),
           ),

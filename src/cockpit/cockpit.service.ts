@@ -27,6 +27,8 @@ import {
 } from './client-delete.contract.ts';
 import { presentAlert, presentClient, presentStuckClient } from './cockpit.presenter.ts';
 
+const KNOWN_FAILURES = new Set<string>(Object.values(DELETE_FAILURES));
+
 /** Totals are exact up to this many rows, then reported as capped (see README). */
 export const TOTAL_CAP = 10_000;
 
@@ -315,10 +317,10 @@ export function createCockpitService(deps: CockpitDeps) {
         ...(outcome?.state === 'completed' ? { result: outcome.result } : {}),
         ...(outcome?.state === 'failed'
           ? {
-              error: {
-                code: outcome.failure?.type ?? DELETE_FAILURES.failed,
-                message: outcome.failure?.message ?? 'failed',
-              },
+              // Only the deletion's own outcomes are told as they are; anything else in general terms.
+              error: KNOWN_FAILURES.has(outcome.failure?.type ?? '')
+                ? { code: outcome.failure!.type, message: outcome.failure!.message }
+                : { code: DELETE_FAILURES.failed, message: 'Failed to delete client. Transaction rolled back.' },
             }
           : {}),
       };

@@ -17,7 +17,7 @@ import {
 } from './ops-execute.contract.ts';
 import type { Logger } from '../platform/observability/logger.ts';
 import type { ExecuteRequest } from './control.schemas.ts';
-import { CONTROL_PLANE_VERSION, TOOLS, TOOL_NAMES, isToolName, requiredArgs } from './tools.ts';
+import { CONTROL_PLANE_VERSION, TOOLS, TOOL_NAMES, businessIdSchema, isToolName, requiredArgs } from './tools.ts';
 
 /**
  * The caller's per-minute budget for this request: the route names it, the
@@ -127,7 +127,10 @@ export function createControlService(deps: ControlDeps) {
       const started = Date.now();
       const meta = { requestId: req.requestId, tool: req.tool };
       const wfId = opsWorkflowId(key.name, req.requestId);
-      const businessId = typeof req.args.businessId === 'string' ? req.args.businessId : null;
+      // Audited even when the request is refused: only a businessId that passes its own schema is recorded.
+      const businessId = businessIdSchema.safeParse(req.args.businessId).success
+        ? (req.args.businessId as string)
+        : null;
       const callRecord = (outcome: AuditRecord['outcome'], extra: Record<string, unknown> = {}): AuditRecord => ({
         action: OPS_EXECUTE.operationOf(req.tool),
         resourceType: 'tenant',

@@ -62,8 +62,19 @@ export interface ProvisioningResult {
   durationMs: number;
 }
 
-/** The message of anything thrown, for a check's details. */
-export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+/**
+ * What a failed call to Stripe or Twilio says in a check's details: its HTTP status
+ * or the kind of failure, never the SDK's message (which may carry internal hosts
+ * or addresses, and is cached with the answer). The activity logs the whole error.
+ */
+export function failureKind(err: unknown): string {
+  const e = err as { statusCode?: number; status?: number; type?: string; code?: string | number };
+  const status = e?.statusCode ?? e?.status;
+  if (typeof status === 'number') return `HTTP ${status}${e.type ? ` (${e.type})` : ''}`;
+  if (typeof e?.type === 'string' && /^Stripe/.test(e.type)) return e.type;
+  if (typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code)) return 'service unreachable';
+  return 'unexpected error (see the worker log)';
+}
 
 /** Rolls a list of checks up into a step status, per the spec's status table. */
 export function statusOfChecks(checks: Check[]): StepStatus {

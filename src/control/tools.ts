@@ -7,7 +7,7 @@ const name = z
   .optional()
   .transform((v) => (v?.trim() ? v : undefined));
 
-const businessId = z
+export const businessIdSchema = z
   .string({ error: 'is required and must be a string' })
   .min(1, 'must not be empty')
   .max(100)
@@ -17,14 +17,14 @@ const businessId = z
 export const TOOLS = {
   'tenant.ensure': {
     requiredScope: 'tenant.write',
-    args: z.object({ businessId, name }).strict(),
+    args: z.object({ businessId: businessIdSchema, name }).strict(),
     description: 'Create or verify a business record exists',
   },
   'tenant.bootstrap': {
     requiredScope: 'tenant.write',
     args: z
       .object({
-        businessId,
+        businessId: businessIdSchema,
         name,
         skipVoiceTest: z.boolean({ error: 'must be a boolean' }).default(false),
         skipBillingCheck: z.boolean({ error: 'must be a boolean' }).default(false),
@@ -34,17 +34,17 @@ export const TOOLS = {
   },
   'billing.validateStripeConfig': {
     requiredScope: 'billing.read',
-    args: z.object({ businessId: businessId.optional() }).strict(),
+    args: z.object({ businessId: businessIdSchema.optional() }).strict(),
     description: 'Validate Stripe environment configuration',
   },
   'voice.smokeTest': {
     requiredScope: 'voice.test',
-    args: z.object({ businessId: businessId.optional() }).strict(),
+    args: z.object({ businessId: businessIdSchema.optional() }).strict(),
     description: 'Health check voice/AI calling services',
   },
   'tenant.provisioningSummary': {
     requiredScope: 'tenant.read',
-    args: z.object({ businessId }).strict(),
+    args: z.object({ businessId: businessIdSchema }).strict(),
     description: 'Get complete tenant provisioning state',
   },
 } as const;

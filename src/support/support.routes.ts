@@ -79,7 +79,7 @@ export function createSupportRoutes(deps: {
       await deps.throttle.succeeded(username, ctx.ip);
       const session = await deps.sessions.create(account.id, {
         ip: ctx.ip || null,
-        userAgent: ctx.get('user-agent') || null,
+        userAgent: ctx.get('user-agent').slice(0, 512) || null,
       });
       setSessionCookie(ctx, session.token, session.expiresAt);
       if (html) return { status: 303, body: 'Signed in', headers: { Location: SUPPORT_PREFIX } };

@@ -60,6 +60,16 @@ describe('operator accounts (admin API)', () => {
     expect((await t.anonymous.get('/admin/api/stats').set('Cookie', second)).status).toBe(302);
     const list = await t.api.get('/api/admin/operators');
     expect(list.body.data.find((o: any) => o.username === username)).toMatchObject({ disabled: true });
+    // A later password reset does not re-enable the account.
+    await t.api.patch(`/api/admin/operators/${username}`).send({ password: 'third-password-3' });
+    expect(
+      (
+        await t.anonymous
+          .post('/admin/login')
+          .set('Accept', 'application/json')
+          .send({ username, password: 'third-password-3' })
+      ).status,
+    ).toBe(401);
   });
 
   test('bad input is refused with the field and nothing is written', async () => {

@@ -160,6 +160,11 @@ describe('operator sessions', () => {
       (await proxied.anonymous.get('/admin/api/stats').set('X-Forwarded-Proto', 'https').set('Cookie', cookie)).status,
     ).toBe(200);
     expect((await t.anonymous.get('/healthz')).headers['strict-transport-security']).toBeUndefined();
+    // Over https a cookie without the prefix is not a session (a subdomain could have planted it).
+    const planted = `ops_session=${cookie.split('=')[1]}`;
+    expect(
+      (await proxied.anonymous.get('/admin/api/stats').set('X-Forwarded-Proto', 'https').set('Cookie', planted)).status,
+    ).toBe(302);
   });
 
   test('a session left idle past SESSION_IDLE_TIMEOUT ends, while its absolute expiry is still ahead', async () => {

@@ -144,3 +144,19 @@ describe("requests the spec's own n8n templates send", () => {
     });
   });
 });
+
+describe('refused requests are audited safely', () => {
+  test('an over-long businessId in a refused call is not written to the audit row', async () => {
+    const requestId = newRequestId('long');
+    const res = await execute(t, {
+      tool: 'tenant.delete',
+      payload: { businessId: 'x'.repeat(5000) },
+      meta: { requestId },
+    });
+    expect(res.status).toBe(400);
+    const [row] = await t.sql(`select resource_id, outcome from audit_event where after->>'requestId' = ?`, [
+      requestId,
+    ]);
+    expect(row).toEqual({ resource_id: null, outcome: 'rejected' });
+  });
+});

@@ -1,6 +1,6 @@
 import { afterAll, expect, test } from '@jest/globals';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
@@ -144,7 +144,7 @@ test(
     expect(((await client.json()) as any).data.businessName).toBe('Test Business');
     expect((await login(first.api, first.supportPassword!)).status).toBe(200);
     expect(first.out).toContain(`Temporal Web UI:  http://127.0.0.1:${ports.TEMPORAL_UI_PORT}`);
-    const controlKey = /Control plane key: (\S+)/.exec(first.out)![1];
+    const controlKey = /Control plane key: (ops_\S+)\s+\(new\)/.exec(first.out)![1];
     // An operator deletes a demo row.
     await sql(`delete from onboarding_state where client_id = 'new-signup'`);
     await sql(`delete from client where id = 'new-signup'`);
@@ -162,7 +162,10 @@ test(
     expect((await login(second.api, first.supportPassword!)).status).toBe(200);
     expect((await fetch(`${second.api}/api/admin/clients/new-signup`, bearer(first.operatorKey!))).status).toBe(404);
     expect((await fetch(`${second.api}/api/admin/clients`, bearer(ENV_KEY))).status).toBe(200);
-    expect(/Control plane key: (\S+)/.exec(second.out)![1]).toBe(controlKey);
+    // The control key is kept, and not printed again.
+    expect(second.out).toContain('Control plane key: unchanged');
+    expect(second.out).not.toContain(controlKey);
+    expect(readFileSync(join(clone, '.data', 'generated-control-key'), 'utf8').trim()).toBe(controlKey);
     // The operator revokes the key from the environment.
     await sql(`update operator_api_key set revoked_at = now() where name like 'env-admin-%'`);
 

@@ -6,6 +6,7 @@ import { parseExecuteRequest } from '../../src/control/control.schemas.ts';
 import { hasScope } from '../../src/control/control-keys.ts';
 import { opsIdempotencyScope, opsWorkflowId } from '../../src/control/ops-execute.contract.ts';
 import { TOOLS } from '../../src/control/tools.ts';
+import { failureKind } from '../../src/control/tool-results.ts';
 
 const facts = {
   businessId: 'b',
@@ -118,5 +119,21 @@ describe('control plane requests', () => {
   });
   test('request ids are scoped to the key in the workflow ID and the idempotency scope', () => {
     expect([opsWorkflowId('n8n', 'req-1'), opsIdempotencyScope('n8n')]).toEqual(['ops:n8n:req-1', 'ops.execute:n8n']);
+  });
+});
+
+describe('failed Stripe and Twilio calls', () => {
+  test('are described by status or kind, never by the SDK message', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:443'), { code: 'ECONNREFUSED' });
+    expect(failureKind(refused)).toBe('service unreachable');
+    expect(
+      failureKind(
+        Object.assign(new Error('Invalid API Key provided: sk_live_abc'), {
+          statusCode: 401,
+          type: 'StripeAuthenticationError',
+        }),
+      ),
+    ).toBe('HTTP 401 (StripeAuthenticationError)');
+    expect(failureKind(new Error('secret internal text'))).not.toContain('secret');
   });
 });

@@ -21,16 +21,19 @@ export async function upsertOperatorAccount(
   em: EntityManager,
   username: string,
   password: string,
-  role = 'admin',
+  role?: 'viewer' | 'operator' | 'admin',
 ): Promise<void> {
   const hash = await hashPassword(password);
   await em.transactional(async (tx) => {
     await endSessions(tx, username);
+    // A new account gets `role` (admin when none is given). An existing one gets the
+    // new password and, only when one is given, the new role: a reset never
+    // re-enables a disabled account nor changes its role behind the admin's back.
     await tx.execute(
       `insert into operator_account (id, username, password_hash, role) values (?, ?, ?, ?)
-       on conflict (username) do update set password_hash = excluded.password_hash, role = excluded.role,
-         disabled_at = null`,
-      [randomUUID(), username, hash, role],
+       on conflict (username) do update set password_hash = excluded.password_hash,
+         role = case when ?::boolean then excluded.role else operator_account.role end`,
+      [randomUUID(), username, hash, role ?? 'admin', role !== undefined],
     );
   });
 }

@@ -21,5 +21,6 @@ export function setSessionCookie(ctx: Context, token: string | null, expiresAt?:
   else ctx.cookies.set(SESSION_COOKIE, token, { ...common, secure: false });
 }
 
+/** Over https only the `__Host-` cookie counts: a plain one could have been planted by a subdomain. */
 export const readSessionToken = (ctx: Context) =>
-  ctx.cookies.get(SECURE_SESSION_COOKIE) ?? ctx.cookies.get(SESSION_COOKIE);
+  ctx.secure ? ctx.cookies.get(SECURE_SESSION_COOKIE) : ctx.cookies.get(SESSION_COOKIE);

@@ -59,12 +59,12 @@ export async function prepareCredentials(
  * A control plane key generated for the demo is kept in the data directory (mode
  * 0600), so every start answers with the same key and automation keeps working.
  */
-export function demoControlKey(dataDir: string): string {
+export function demoControlKey(dataDir: string): { key: string; file: string; created: boolean } {
   const file = join(resolve(dataDir), 'generated-control-key');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (existsSync(file)) return { key: readFileSync(file, 'utf8').trim(), file, created: false };
   const key = generateApiKey();
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${key}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
-  return key;
+  return { key, file, created: true };
 }

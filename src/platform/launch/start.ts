@@ -119,7 +119,14 @@ async function start(plan: LaunchPlan, flags: { demo: boolean }): Promise<void> 
           `for the real API)`,
       );
     }
-    const controlKey = config.control.keys.admin ?? demoControlKey(config.dataDir);
+    // The control key is printed once, when it is made; later starts say where it is.
+    const generated = config.control.keys.admin ? null : demoControlKey(config.dataDir);
+    const controlKey = config.control.keys.admin ?? generated!.key;
+    const controlKeyShown = !generated
+      ? 'from OPS_KEY_ADMIN'
+      : generated.created
+        ? `${controlKey}   (new)`
+        : `unchanged (in ${generated.file})`;
     const env = {
       ...process.env,
       ...demoEnv,
@@ -148,7 +155,7 @@ async function start(plan: LaunchPlan, flags: { demo: boolean }): Promise<void> 
         `  Temporal Web UI:  ${uiUrl ?? `(external cluster at ${temporalAddress})`}`,
         `  Support admin UI: ${api}/admin`,
         ...credentials,
-        `  Control plane key: ${controlKey}   (POST ${api}/api/internal/ops/execute with x-book8-internal-secret)`,
+        `  Control plane key: ${controlKeyShown}   (x-book8-internal-secret on POST ${api}/api/internal/ops/execute)`,
         ...notes,
         `  OpenAPI:          ${api}/openapi.json   Metrics: ${api}/metrics`,
         'Press Ctrl-C to stop everything.',
