@@ -19,6 +19,7 @@ import { workflowsPath } from '../workers/ops.worker.ts';
 import { floorActivities } from './floor.activities.ts';
 import { fmt, measure, type Stats } from './stats.ts';
 import * as wf from './workflows.ts';
+import proto from '@temporalio/proto';
 import { clientDeleteWorkflowId } from '../src/cockpit/client-delete.contract.ts';
 import { freePort } from '../src/platform/launch/free-port.ts';
 
@@ -157,7 +158,7 @@ async function main() {
       connection: nativeConnection,
       taskQueue: 'bench-ops',
       workflowsPath,
-      activities: createActivities({ orm, logger, config }),
+      activities: timed(createActivities({ orm, logger, config })),
     });
     const floorWorker = await Worker.create({
       connection: nativeConnection,
@@ -283,7 +284,9 @@ async function main() {
       let prev = 0;
       for (const e of history.events ?? []) {
         const at = Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6);
-        console.log(`  ${String(e.eventType).padEnd(48)} +${prev ? at - prev : 0} ms`);
+        console.log(
+          `  ${String(proto.temporal.api.enums.v1.EventType[e.eventType ?? 0]).padEnd(48)} +${prev ? at - prev : 0} ms`,
+        );
         prev = at;
       }
     }
@@ -348,9 +351,32 @@ async function main() {
     console.log(`${'full bootstrap p50 (target ≤ 150 ms)'.padEnd(44)} ${fmt(full.p50)}`);
     console.log('');
     if (engines) await workflowsReport(engines, { floor, deletes, full, replay });
+    for (const [name, xs] of activityTimes) {
+      const sorted = [...xs].sort((a, b) => a - b);
+      console.log(`diag: activity ${name.padEnd(24)} n=${xs.length} p50 ${fmt(sorted[Math.floor(xs.length / 2)])}`);
+    }
   } finally {
     for (const stop of stops) await stop();
   }
+}
+
+/** With BENCH_DIAG, how long each activity's own code takes (printed at the end), to tell engine time from work. */
+const activityTimes = new Map<string, number[]>();
+function timed<A extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: A): A {
+  if (!process.env.BENCH_DIAG) return activities;
+  return Object.fromEntries(
+    Object.entries(activities).map(([name, fn]) => [
+      name,
+      async (...args: never[]) => {
+        const t0 = performance.now();
+        try {
+          return await fn(...args);
+        } finally {
+          activityTimes.set(name, [...(activityTimes.get(name) ?? []), performance.now() - t0]);
+        }
+      },
+    ]),
+  ) as A;
 }
 
 /** Part one of `./ops bench workflows`: bare workflows on a tuned and a CLI-default dev server. */
