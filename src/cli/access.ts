@@ -7,6 +7,7 @@ import { createAccessService } from '../platform/auth/access.service.ts';
 import { generatePassword } from '../platform/auth/passwords.ts';
 import { ROLES, type Role } from '../platform/auth/roles.ts';
 import { openAppOrm } from '../modules.ts';
+import { embeddedPassword } from '../platform/launch/embedded-postgres.ts';
 
 // `./ops operator add|disable|reset-password …` and `./ops key create|revoke|list …`:
 // the admin API's operator and key management from the shell, audited as the OS user.
@@ -45,7 +46,9 @@ async function run(argv: string[]): Promise<string> {
   const [group, verb, subject, ...rest] = argv;
   if (!COMMANDS.includes(`${group} ${verb}`)) throw new AppError(400, 'USAGE', USAGE);
   const config = loadConfig();
-  const url = config.db.url ?? `postgres://postgres:postgres@127.0.0.1:${config.db.embedded.port}/ops`;
+  const url =
+    config.db.url ??
+    `postgres://postgres:${encodeURIComponent(embeddedPassword(config.db.embedded.dir))}@127.0.0.1:${config.db.embedded.port}/ops`;
   const orm = await openAppOrm(url, 2);
   try {
     await migrate(orm, url);

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { freePort } from '../../src/platform/launch/free-port.ts';
 import { isAlive, portIsOpen } from '../../src/platform/launch/processes.ts';
 import { MOCK_CREDENTIALS } from '../../src/platform/launch/api-mocks.ts';
+import { passwordFileOf } from '../../src/platform/launch/embedded-postgres.ts';
 import { testEnv } from '../support/env.ts';
 
 // `./ops start` as a new user runs it: from a clone in a directory only its owner
@@ -83,9 +84,11 @@ async function launch(args: string[] = [], extraEnv: Record<string, string> = {}
   };
 }
 
+/** The launcher gave the new cluster a random password, kept (0600) beside its data directory. */
+const pgPassword = () => readFileSync(passwordFileOf([...pgDataDirs][0]), 'utf8').trim();
 const sql = async (query: string) => {
   const client = new pg.Client({
-    connectionString: `postgres://postgres:postgres@127.0.0.1:${ports.EMBEDDED_PG_PORT}/ops`,
+    connectionString: `postgres://postgres:${encodeURIComponent(pgPassword())}@127.0.0.1:${ports.EMBEDDED_PG_PORT}/ops`,
   });
   await client.connect();
   try {
@@ -133,10 +136,13 @@ test(
     'and recovers from kill -9',
   async () => {
     expect(statSync(privateDir).mode & 0o777).toBe(0o700);
+    const passwordMode = () => statSync(passwordFileOf([...pgDataDirs][0])).mode & 0o777;
 
     // 1. A fresh database: demo data, a new operator key, a new admin password.
     const first = await launch();
     expect(first.out).toContain('Demo data:        seeded');
+    // The superuser password is the cluster's own, readable by us only.
+    expect([passwordMode(), pgPassword()]).toEqual([0o600, expect.not.stringMatching(/^postgres$/)]);
     expect(first.operatorKey).toEqual(expect.any(String));
     expect(first.supportPassword).toEqual(expect.any(String));
     const client = await fetch(`${first.api}/api/admin/clients/default-client`, bearer(first.operatorKey!));

@@ -34,7 +34,23 @@ export class EmbeddedPostgresError extends Error {}
 
 const require = createRequire(import.meta.url);
 const POSTGRES_USER = 'postgres';
-const PASSWORD = 'postgres';
+/** The password of clusters initialised before passwords were generated. */
+const LEGACY_PASSWORD = 'postgres';
+
+/**
+ * Where a persistent cluster's superuser password is kept: beside its data
+ * directory, readable by the user who runs ./ops only (mode 0600).
+ */
+export const passwordFileOf = (databaseDir: string) => join(dirname(databaseDir), '.ops-pg-password');
+
+/** The data directory a cluster asked to live in `dir` really uses (see usableDataDir). */
+export const embeddedDataDir = (dir: string) => usableDataDir(dir, userInfo().uid === 0);
+
+/** The superuser password of the persistent cluster in `dir` (the CLI connects with it). */
+export function embeddedPassword(dir: string): string {
+  const file = passwordFileOf(embeddedDataDir(dir));
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : LEGACY_PASSWORD;
+}
 
 /** Whether the OS user `postgres` can reach `path`: every directory above it lets others through. */
 function reachableByOthers(path: string): boolean {
@@ -159,14 +175,18 @@ export async function startEmbeddedPostgres(opts: {
   const native = nativeDir(asRoot);
   const bin = (name: string) => join(native, 'bin', name);
 
+  // A new cluster gets a random superuser password: the server listens on the loopback,
+  // where every local user could otherwise sign in with a well-known one.
+  let password = opts.persistent ? embeddedPassword(opts.dir) : randomBytes(18).toString('base64url');
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
     opts.log(`initialising embedded PostgreSQL in ${databaseDir}`);
+    password = randomBytes(18).toString('base64url');
     // The directories on the way stay root's but let `postgres` through; the data directory is its own.
     mkdirSync(dirname(databaseDir), { recursive: true, mode: 0o755 });
     mkdirSync(databaseDir, { recursive: true, mode: 0o700 });
     if (ids.uid !== undefined) chownSync(databaseDir, ids.uid, ids.gid!);
     const pwfile = join(dirname(databaseDir), `.pg-pw-${randomBytes(6).toString('hex')}`);
-    writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o600 });
+    writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
     if (ids.uid !== undefined) chownSync(pwfile, ids.uid, ids.gid!);
     try {
       await runToEnd(
@@ -186,6 +206,7 @@ export async function startEmbeddedPostgres(opts: {
     } finally {
       rmSync(pwfile, { force: true });
     }
+    if (opts.persistent) writeFileSync(passwordFileOf(databaseDir), `${password}\n`, { mode: 0o600 });
   }
 
   const flags = opts.persistent
@@ -233,7 +254,7 @@ export async function startEmbeddedPostgres(opts: {
   child.stderr!.resume();
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   return {
-    url: (database) => `postgres://${POSTGRES_USER}:${PASSWORD}@127.0.0.1:${opts.port}/${database}`,
+    url: (database) => `postgres://${POSTGRES_USER}:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${database}`,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGINT'); // fast shutdown: open transactions roll back, data is consistent
