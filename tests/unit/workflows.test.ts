@@ -129,7 +129,7 @@ describe('deleteClientWorkflow', () => {
       checkClientDeletable: async () => ({ businessName: 'B' }),
       deleteClientData: async () => {
         // The first attempt hangs without heartbeats, as a wedged worker would.
-        if (++attempts === 1) await new Promise((r) => setTimeout(r, 5_600)); // just past the 5 s heartbeat timeout
+        if (++attempts === 1) await new Promise((r) => setTimeout(r, 6_500)); // well past the 5 s heartbeat timeout
         Context.current().heartbeat();
         return deletionLog;
       },
