@@ -418,6 +418,10 @@ async function workflowsReport(
   const { tuned, m } = engines;
   const tp = await wf.throughput(tuned, false);
   const tpEager = await wf.throughput(tuned, true);
+  // The same in memory: what the bound looks like without an fsync per commit.
+  const memory = await wf.startEngine('tuned', 'memory');
+  const tpMemory = await wf.throughput(memory, false);
+  await memory.stop();
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
   console.log(`\nDurable operations (p50, ratio to its floor measured above)\n`);
   console.log(
@@ -443,6 +447,7 @@ async function workflowsReport(
   for (const [label, t] of [
     ['', tp],
     [', eager start', tpEager],
+    [', in-memory server', tpMemory],
   ] as const) {
     console.log(
       `throughput, 50 starters${label}`.padEnd(53) +
@@ -464,6 +469,8 @@ async function workflowsReport(
       read_floor_p50_ms: +ops.floor.p50.toFixed(2),
       wfps: +tp.wfps.toFixed(1),
       wfps_cpu_bound: +tp.cpuBound.toFixed(1),
+      wfps_memory: +tpMemory.wfps.toFixed(1),
+      wfps_memory_cpu_bound: +tpMemory.cpuBound.toFixed(1),
       wfps_eager: +tpEager.wfps.toFixed(1),
       wfps_eager_cpu_bound: +tpEager.cpuBound.toFixed(1),
     }),

@@ -60,7 +60,7 @@ export async function startEngine(settings: 'tuned' | 'cli-defaults'): Promise<E
     settings,
   });
   const connection = await NativeConnection.connect({ address: server.address });
-  const taskQueue = `bench-floor-${settings}`;
+  const taskQueue = `bench-floor-${settings}-${storage}`;
   const worker = await Worker.create({ connection, taskQueue, workflowsPath: floorPath, activities: floorActivities });
   const running = worker.run();
   // A client on the worker's own connection may ask for eager start.
