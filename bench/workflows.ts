@@ -48,13 +48,19 @@ export interface EngineFloor {
   stop(): Promise<void>;
 }
 
-/** A dev server (file-backed, as ./ops start runs it) with a floor worker in this process. */
-export async function startEngine(settings: 'tuned' | 'cli-defaults'): Promise<EngineFloor> {
+/**
+ * A dev server with a floor worker in this process: file-backed as ./ops start
+ * runs it, or in memory as the tests run it (no fsync per commit).
+ */
+export async function startEngine(
+  settings: 'tuned' | 'cli-defaults',
+  storage: 'file' | 'memory' = 'file',
+): Promise<EngineFloor> {
   const dataDir = mkdtempSync(join(tmpdir(), `ops-bench-temporal-${settings}-`));
   const server = await startTemporalDevServer({
     port: await freePort(),
     uiPort: null,
-    dataDir,
+    dataDir: storage === 'file' ? dataDir : null,
     namespace: 'default',
     log,
     settings,
