@@ -3,10 +3,8 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../../src/platform/observability/logger.ts';
 import { recordAudit } from '../../src/platform/audit/audit.ts';
-import { AlertLog, ClientDeletion, PhoneNumber } from '../../src/cockpit/entities/index.ts';
-import { Booking, Client, ClientUser, Customer, Lead, OnboardingState } from '../../src/tenants/entities/index.ts';
-// Support's records of the tenant go in the same transaction (spec order).
-import { Conversation, Message } from '../../src/support/entities/index.ts';
+import { ClientDeletion } from '../../src/cockpit/entities/index.ts';
+import { Client } from '../../src/tenants/entities/index.ts';
 import { deletionViolations, type DeletionLog } from '../../src/cockpit/deletion.rules.ts';
 import { CLIENT_DELETE, DELETE_FAILURES, type DeleteClientRequest } from '../../src/cockpit/client-delete.contract.ts';
 import { presentClient } from '../../src/cockpit/cockpit.presenter.ts';
@@ -22,6 +20,31 @@ const rejected = (violations: string[]) =>
   ApplicationFailure.nonRetryable('Cannot delete client. Safety checks failed.', DELETE_FAILURES.safety, {
     violations,
   });
+
+/** Every deletion of the spec, counted (its order is the spec's: the pool first, the client last). */
+const DELETE_CLIENT_DATA = `
+  with released as (
+         update phone_number set status = 'AVAILABLE', assigned_client_id = null
+          where assigned_client_id = ? or phone_number = ? returning 1),
+       onboarding_states as (delete from onboarding_state where client_id = ? returning 1),
+       messages as (delete from message where client_id = ? returning 1),
+       customers as (delete from customer where client_id = ? returning 1),
+       bookings as (delete from booking where client_id = ? returning 1),
+       conversations as (delete from conversation where client_id = ? returning 1),
+       leads as (delete from lead where client_id = ? returning 1),
+       users as (delete from client_user where client_id = ? returning 1),
+       alert_logs as (delete from alert_log where resource_id = ? returning 1),
+       client_row as (delete from client where id = ? returning 1)
+  select (select count(*) from released)::int as released,
+         (select count(*) from onboarding_states)::int as "onboardingStates",
+         (select count(*) from messages)::int as messages,
+         (select count(*) from customers)::int as customers,
+         (select count(*) from bookings)::int as bookings,
+         (select count(*) from conversations)::int as conversations,
+         (select count(*) from leads)::int as leads,
+         (select count(*) from users)::int as users,
+         (select count(*) from alert_logs)::int as "alertLogs",
+         (select count(*) from client_row)::int as client`;
 
 /** A deletion that committed but whose completion was never reported is found again here. */
 async function committedDeletion(em: EntityManager, workflowId: string): Promise<DeletionLog | null> {
@@ -85,27 +108,19 @@ export function createDeleteClientActivities(deps: { orm: MikroORM; logger: Logg
           const before = presentClient(client);
           log.warn({ clientId: id, workflowId: input.workflowId }, 'beginning irreversible deletion transaction');
 
-          // 1. Numbers go back to the pool first: the one on the client and any assigned to it.
-          const releasedFromPool = await tx.nativeUpdate(
-            PhoneNumber,
-            { $or: [{ assignedClientId: id }, ...(client.twilioNumber ? [{ phoneNumber: client.twilioNumber }] : [])] },
-            { status: 'AVAILABLE', assignedClientId: null },
-          );
-          const twilioNumberReleased = client.twilioNumber && releasedFromPool > 0 ? client.twilioNumber : null;
+          // One statement, one round trip: numbers go back to the pool (the one on the
+          // client and any assigned to it), then every record of the client, then the
+          // client. Within a statement the spec's order cannot be observed; a failure
+          // of any part fails the statement and the transaction rolls back.
+          const [counts] = (await tx.execute(DELETE_CLIENT_DATA, [
+            id,
+            client.twilioNumber ?? null,
+            ...Array(9).fill(id),
+          ])) as (DeletionLog['recordsDeleted'] & { released: number; client: number })[];
+          const { released, client: _clientRow, ...recordsDeleted } = counts;
+          const twilioNumberReleased = client.twilioNumber && released > 0 ? client.twilioNumber : null;
           if (client.twilioNumber && !twilioNumberReleased)
             log.warn({ clientId: id }, 'client number not found in pool; continuing');
-
-          const recordsDeleted = {
-            onboardingStates: await tx.nativeDelete(OnboardingState, { clientId: id }),
-            messages: await tx.nativeDelete(Message, { clientId: id }),
-            customers: await tx.nativeDelete(Customer, { clientId: id }),
-            bookings: await tx.nativeDelete(Booking, { clientId: id }),
-            conversations: await tx.nativeDelete(Conversation, { clientId: id }),
-            leads: await tx.nativeDelete(Lead, { clientId: id }),
-            users: await tx.nativeDelete(ClientUser, { clientId: id }),
-            alertLogs: await tx.nativeDelete(AlertLog, { resourceId: id }),
-          };
-          await tx.nativeDelete(Client, { id });
           tx.getUnitOfWork().unsetIdentity(client);
 
           const deletedAt = new Date();
