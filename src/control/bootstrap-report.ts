@@ -104,30 +104,19 @@ function checklistOf(s: BootstrapSteps): ChecklistItem[] {
   return [tenant, billing, voice, provisioning];
 }
 
+/** A check step that did not pass, as a recommendation naming its failing checks. */
+function fixOf(step: BillingResult | VoiceResult | 'skipped', item: string, what: string): Recommendation[] {
+  if (step === 'skipped' || step.status === 'done') return [];
+  const failing = step.checks
+    .filter((c) => !c.ok)
+    .map((c) => c.details)
+    .join('; ');
+  return [{ priority: step.status === 'failed' ? 'high' : 'medium', item, message: `Fix ${what}: ${failing}` }];
+}
+
 function recommendationsOf(s: BootstrapSteps): Recommendation[] {
   const recs: Recommendation[] = [];
-  if (s.billing !== 'skipped' && s.billing.status !== 'done') {
-    const failing = s.billing.checks
-      .filter((c) => !c.ok)
-      .map((c) => c.details)
-      .join('; ');
-    recs.push({
-      priority: s.billing.status === 'failed' ? 'high' : 'medium',
-      item: 'billing',
-      message: `Fix Stripe configuration: ${failing}`,
-    });
-  }
-  if (s.voice !== 'skipped' && s.voice.status !== 'done') {
-    const failing = s.voice.checks
-      .filter((c) => !c.ok)
-      .map((c) => c.details)
-      .join('; ');
-    recs.push({
-      priority: s.voice.status === 'failed' ? 'high' : 'medium',
-      item: 'voice',
-      message: `Fix voice services: ${failing}`,
-    });
-  }
+  recs.push(...fixOf(s.billing, 'billing', 'Stripe configuration'), ...fixOf(s.voice, 'voice', 'voice services'));
   if (!isFailure(s.provisioning)) recs.push(...s.provisioning.recommendations);
   const order = { high: 0, medium: 1, low: 2 };
   return recs.sort((a, b) => order[a.priority] - order[b.priority]);

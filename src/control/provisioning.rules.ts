@@ -23,6 +23,14 @@ export function provisioningItems(t: ProvisioningFacts) {
   };
 }
 
+/** What to do about each missing provisioning item, most urgent first (the spec's wording). */
+const MISSING_ITEM_ADVICE: (Recommendation & { item: 'subscription' | 'phone' | 'calendar' | 'scheduling' })[] = [
+  { priority: 'high', item: 'subscription', message: 'Activate subscription to unlock all features' },
+  { priority: 'high', item: 'phone', message: 'Assign a phone number from the pool' },
+  { priority: 'medium', item: 'calendar', message: 'Connect Google Calendar for availability sync' },
+  { priority: 'medium', item: 'scheduling', message: 'Configure business hours and booking rules' },
+];
+
 /** The spec's provisioning summary for a tenant, or for one that does not exist (`null`). */
 export function provisioningSummaryOf(
   businessId: string,
@@ -50,27 +58,7 @@ export function provisioningSummaryOf(
   }
   const items = provisioningItems(t);
   const score = Object.values(items).filter(Boolean).length * 20;
-  const recommendations: Recommendation[] = [];
-  if (!items.subscription)
-    recommendations.push({
-      priority: 'high',
-      item: 'subscription',
-      message: 'Activate subscription to unlock all features',
-    });
-  if (!items.phone)
-    recommendations.push({ priority: 'high', item: 'phone', message: 'Assign a phone number from the pool' });
-  if (!items.calendar)
-    recommendations.push({
-      priority: 'medium',
-      item: 'calendar',
-      message: 'Connect Google Calendar for availability sync',
-    });
-  if (!items.scheduling)
-    recommendations.push({
-      priority: 'medium',
-      item: 'scheduling',
-      message: 'Configure business hours and booking rules',
-    });
+  const recommendations = MISSING_ITEM_ADVICE.filter((r) => !items[r.item]);
   return {
     ok: true,
     businessId,
