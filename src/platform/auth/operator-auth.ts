@@ -28,7 +28,6 @@ export function createOperatorAuthenticator(deps: {
   async function fromKey(ctx: Context, header: string): Promise<void> {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw unauthorized('Unsupported Authorization scheme (use Authorization: Bearer <operator key>)');
-    await deps.refusals.assertAllowed(ctx);
     const principal = await deps.keys(match[1]);
     if (!principal) {
       await deps.refusals.refused(ctx, 'operatorKey', match[1], 'invalid, expired or revoked operator API key');

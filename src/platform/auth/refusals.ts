@@ -37,22 +37,22 @@ export function recordRefusal(
 export function createRefusals(deps: { orm: MikroORM; throttle: RefusalThrottle; logger: Logger }) {
   const log = deps.logger.child({ module: 'auth' });
   return {
-    /** 429 before any check when this address has been refused too often. */
-    assertAllowed: (ctx: Context) => deps.throttle.assertAllowed(ctx.ip),
-
+    /**
+     * A presented credential matched nothing: counted against the address (429 once
+     * it has been refused too often, and then no longer audited one by one, so a
+     * flood cannot fill the audit table) and audited.
+     */
     async refused(ctx: Context, scheme: string, presented: string, reason: string): Promise<void> {
       const fingerprint = `sha256:${secretDigest(presented).slice(0, 12)}`;
       log.warn({ requestId: ctx.state.requestId, scheme, ip: ctx.ip, fingerprint, reason }, 'credential refused');
-      await Promise.all([
-        deps.throttle.refused(ctx.ip),
-        recordRefusal(deps.orm, ctx, {
-          actorId: fingerprint,
-          action: 'auth.credential.refused',
-          resourceType: 'credential',
-          resourceId: scheme,
-          after: { reason },
-        }),
-      ]);
+      await deps.throttle.refused(ctx.ip);
+      await recordRefusal(deps.orm, ctx, {
+        actorId: fingerprint,
+        action: 'auth.credential.refused',
+        resourceType: 'credential',
+        resourceId: scheme,
+        after: { reason },
+      });
     },
   };
 }

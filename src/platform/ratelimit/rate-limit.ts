@@ -176,7 +176,7 @@ export type LoginThrottle = ReturnType<typeof createLoginThrottle>;
 
 /**
  * Refused credentials (a presented API key that matches nothing) per client IP:
- * past the budget the address is refused with 429 before any key is checked.
+ * past the budget, every further refusal from that address is a 429.
  */
 export function createRefusalThrottle(pool: pg.Pool, opts: { perIp: number; windowSeconds: number }) {
   const byIp = new RateLimiterPostgres({
@@ -189,10 +189,16 @@ export function createRefusalThrottle(pool: pg.Pool, opts: { perIp: number; wind
     duration: opts.windowSeconds,
   });
   return {
-    async assertAllowed(ip: string): Promise<void> {
-      const res = await byIp.get(ip);
-      if (res && res.consumedPoints >= opts.perIp) {
-        const retryAfter = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+    /**
+     * Counts one refused credential from `ip`, atomically; past the budget, 429.
+     * Only refusals are counted: an accepted credential costs no write.
+     */
+    async refused(ip: string): Promise<void> {
+      try {
+        await byIp.consume(ip);
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
         throw new AppError(
           429,
           'TOO_MANY_FAILED_ATTEMPTS',
@@ -200,9 +206,6 @@ export function createRefusalThrottle(pool: pg.Pool, opts: { perIp: number; wind
           { headers: { 'Retry-After': String(retryAfter) }, meta: { retryAfter } },
         );
       }
-    },
-    async refused(ip: string): Promise<void> {
-      await byIp.penalty(ip, 1);
     },
   };
 }
