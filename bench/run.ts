@@ -19,6 +19,7 @@ import { workflowsPath } from '../workers/ops.worker.ts';
 import { floorActivities } from './floor.activities.ts';
 import { fmt, measure, type Stats } from './stats.ts';
 import * as wf from './workflows.ts';
+import { startTestWorker } from '../tests/support/worker-process.ts';
 import proto from '@temporalio/proto';
 import { clientDeleteWorkflowId } from '../src/cockpit/client-delete.contract.ts';
 import { freePort } from '../src/platform/launch/free-port.ts';
@@ -152,23 +153,42 @@ async function main() {
     }
     await conn.execute('vacuum analyze');
 
-    // Worker: the real workflows and activities, plus the floor workflow, in this process.
+    // Worker: the real workflows and activities, plus the floor workflow. The ops
+    // worker runs as its own process, as in production, unless BENCH_WORKER=inline
+    // (then in this process, where BENCH_DIAG can time each activity).
     const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
-    const opsWorker = await Worker.create({
-      connection: nativeConnection,
-      taskQueue: 'bench-ops',
-      workflowsPath,
-      activities: timed(createActivities({ orm, logger, config })),
-    });
+    const inline = process.env.BENCH_WORKER === 'inline';
+    const opsWorker = inline
+      ? await Worker.create({
+          connection: nativeConnection,
+          taskQueue: 'bench-ops',
+          workflowsPath,
+          activities: timed(createActivities({ orm, logger, config })),
+        })
+      : null;
+    if (!inline) {
+      const child = await startTestWorker({
+        databaseUrl,
+        temporalAddress,
+        taskQueue: 'bench-ops',
+        stripeApiBase: stripeMock.url,
+        twilioApiBase: twilioMock.url,
+      });
+      stops.unshift(async () => {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      });
+    }
     const floorWorker = await Worker.create({
       connection: nativeConnection,
       taskQueue: 'bench-floor',
       workflowsPath: fileURLToPath(new URL('./floor.workflow.ts', import.meta.url)),
       activities: floorActivities,
     });
-    const running = Promise.all([opsWorker.run(), floorWorker.run()]);
+    const running = Promise.all([opsWorker?.run(), floorWorker.run()]);
     stops.unshift(async () => {
-      opsWorker.shutdown();
+      opsWorker?.shutdown();
       floorWorker.shutdown();
       await running;
       await nativeConnection.close();
