@@ -55,18 +55,19 @@ export function createControlService(deps: ControlDeps) {
   const store = createIdempotencyStore(em, deps.sqlPool);
   const log = deps.logger.child({ module: 'control' });
 
-  /** A stored answer (JSON text of an object without _meta) with the replay's _meta added, without parsing it. */
-  const withMetaJson = (storedJson: string, executedAt: string) =>
-    `${storedJson.slice(0, storedJson.lastIndexOf('}'))}, "_meta": ${JSON.stringify(
-      withMeta({}, true, executedAt)._meta,
-    )}}`;
+  const metaOf = (cached: boolean, executedAt: string) =>
+    cached
+      ? { version: CONTROL_PLANE_VERSION, cached: true, originalExecutedAt: executedAt }
+      : { version: CONTROL_PLANE_VERSION, cached: false };
 
   const withMeta = (stored: Stored, cached: boolean, executedAt: string) => ({
     ...stored,
-    _meta: cached
-      ? { version: CONTROL_PLANE_VERSION, cached: true, originalExecutedAt: executedAt }
-      : { version: CONTROL_PLANE_VERSION, cached: false },
+    _meta: metaOf(cached, executedAt),
   });
+
+  /** A stored answer (JSON text of an object without _meta) with the replay's _meta added, without parsing it. */
+  const withMetaJson = (storedJson: string, executedAt: string) =>
+    `${storedJson.slice(0, storedJson.lastIndexOf('}'))}, "_meta": ${JSON.stringify(metaOf(true, executedAt))}}`;
 
   /** Validates the tool, its scope and its arguments; returns the parsed arguments. */
   function admit(req: ExecuteRequest, key: ControlKey) {

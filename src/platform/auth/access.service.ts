@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit, type AuditContext } from '../audit/audit.ts';
 import { conflict, notFound } from '../http/errors.ts';
+import { isoOrNull as iso } from '../http/wire.ts';
 import { generateApiKey } from './api-keys.ts';
 import { disableOperatorAccount, upsertOperatorAccount } from './operator-accounts.ts';
 import { hashPassword } from './passwords.ts';
@@ -27,7 +28,6 @@ interface KeyRow {
   revoked_at: Date | null;
 }
 
-const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 const presentAccount = (a: AccountRow) => ({
   username: a.username,
   role: a.role,
@@ -94,8 +94,7 @@ export function createAccessService(em: () => EntityManager) {
         const current = await account(tx, username);
         if (!current) throw notFound('operator');
         const before = presentAccount(current);
-        if (body.password !== undefined)
-          await upsertOperatorAccount(tx, username, body.password, body.role ?? current.role);
+        if (body.password !== undefined) await upsertOperatorAccount(tx, username, body.password, body.role);
         else if (body.role !== undefined)
           await tx.execute(`update operator_account set role = ? where username = ?`, [body.role, username]);
         if (body.disabled === true) await disableOperatorAccount(tx, username);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { hashPassword } from './passwords.ts';
+import type { Role } from './roles.ts';
 
 /** Every session of the account ends: after a password reset or when it is disabled. */
 async function endSessions(em: EntityManager, username: string): Promise<number> {
@@ -21,7 +22,7 @@ export async function upsertOperatorAccount(
   em: EntityManager,
   username: string,
   password: string,
-  role?: 'viewer' | 'operator' | 'admin',
+  role?: Role,
 ): Promise<void> {
   const hash = await hashPassword(password);
   await em.transactional(async (tx) => {

@@ -1,9 +1,11 @@
+import type { Role } from './roles.ts';
+
 /** Who is acting. Every authenticator produces one; audit events record it. */
 export interface Principal {
   kind: 'operator-key' | 'operator-session' | 'control-key' | 'system';
   id: string;
   name: string;
-  role: 'admin' | 'operator' | 'viewer';
+  role: Role;
 }
 
 export const SYSTEM_PRINCIPAL: Principal = { kind: 'system', id: 'system', name: 'system', role: 'admin' };

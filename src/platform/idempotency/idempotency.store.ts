@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { AUDIT_COLUMNS, AUDIT_PLACEHOLDERS, auditValues, type AuditContext, type AuditRecord } from '../audit/audit.ts';
-import { BUDGET_CTE_SQL, budgetCte } from '../ratelimit/rate-limit.ts';
+import { BUDGET_CTE_SQL, budgetParams } from '../ratelimit/rate-limit.ts';
 
 /** Stable hash of a request's meaning: key order in objects does not matter. */
 export function payloadHash(value: unknown): string {
@@ -104,14 +104,13 @@ export function createIdempotencyStore(em: () => EntityManager, pool: pg.Pool) {
      * A cached replay therefore costs one statement.
      */
     async claim(req: ClaimRequest): Promise<ClaimResult> {
-      const budget = budgetCte(req.budget.key, req.budget.perMinute);
       const audit = auditValues(req.replayAudit.who, req.replayAudit.what);
       const {
         rows: [row],
       } = await pool.query<Row>({
         ...CLAIM,
         values: [
-          ...budget.params,
+          ...budgetParams(req.budget.key, req.budget.perMinute),
           req.budget.perMinute,
           req.scope,
           req.key,

@@ -46,11 +46,13 @@ export const passwordFileOf = (databaseDir: string) => join(dirname(databaseDir)
 /** The data directory a cluster asked to live in `dir` really uses (see usableDataDir). */
 export const embeddedDataDir = (dir: string) => usableDataDir(dir, userInfo().uid === 0);
 
-/** The superuser password of the persistent cluster in `dir` (the CLI connects with it). */
-export function embeddedPassword(dir: string): string {
-  const file = passwordFileOf(embeddedDataDir(dir));
+function passwordOf(databaseDir: string): string {
+  const file = passwordFileOf(databaseDir);
   return existsSync(file) ? readFileSync(file, 'utf8').trim() : LEGACY_PASSWORD;
 }
+
+/** The superuser password of the persistent cluster in `dir` (the CLI connects with it). */
+export const embeddedPassword = (dir: string) => passwordOf(embeddedDataDir(dir));
 
 /** Whether the OS user `postgres` can reach `path`: every directory above it lets others through. */
 function reachableByOthers(path: string): boolean {
@@ -177,10 +179,10 @@ export async function startEmbeddedPostgres(opts: {
 
   // A new cluster gets a random superuser password: the server listens on the loopback,
   // where every local user could otherwise sign in with a well-known one.
-  let password = opts.persistent ? embeddedPassword(opts.dir) : randomBytes(18).toString('base64url');
-  if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
+  const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
+  const password = fresh ? randomBytes(18).toString('base64url') : passwordOf(databaseDir);
+  if (fresh) {
     opts.log(`initialising embedded PostgreSQL in ${databaseDir}`);
-    password = randomBytes(18).toString('base64url');
     // The directories on the way stay root's but let `postgres` through; the data directory is its own.
     mkdirSync(dirname(databaseDir), { recursive: true, mode: 0o755 });
     mkdirSync(databaseDir, { recursive: true, mode: 0o700 });

@@ -23,11 +23,34 @@ export function rateLimitHeaders(limit: number, consumed: number, msBeforeNext: 
   };
 }
 
-export function rateLimited(limit: number, consumed: number, msBeforeNext: number): AppError {
+/** A 429 telling when to come back (Retry-After, whole seconds, at least 1). */
+function tooMany(code: string, message: string, msBeforeNext: number, headers: Record<string, string> = {}): AppError {
   const retryAfter = Math.max(1, Math.ceil(msBeforeNext / 1000));
-  return new AppError(429, 'RATE_LIMIT_EXCEEDED', 'Too many requests. Please try again later.', {
-    headers: { ...rateLimitHeaders(limit, consumed, msBeforeNext), 'Retry-After': String(retryAfter) },
+  return new AppError(429, code, message, {
+    headers: { ...headers, 'Retry-After': String(retryAfter) },
     meta: { retryAfter },
+  });
+}
+
+export const rateLimited = (limit: number, consumed: number, msBeforeNext: number): AppError =>
+  tooMany(
+    'RATE_LIMIT_EXCEEDED',
+    'Too many requests. Please try again later.',
+    msBeforeNext,
+    rateLimitHeaders(limit, consumed, msBeforeNext),
+  );
+
+/** A fixed-window counter in the shared `rate_limit` table (every API process sees the same counts). */
+function pgLimiter(pool: pg.Pool, keyPrefix: string, points: number, durationSeconds: number, insurance = false) {
+  return new RateLimiterPostgres({
+    storeClient: pool,
+    storeType: 'pool',
+    tableName: 'rate_limit',
+    tableCreated: true,
+    keyPrefix,
+    points,
+    duration: durationSeconds,
+    ...(insurance ? { insuranceLimiter: new RateLimiterMemory({ points, duration: durationSeconds }) } : {}),
   });
 }
 
@@ -44,9 +67,9 @@ export const BUDGET_CTE_SQL = `budget as (
       returning points, expire)`;
 
 /** The parameters of BUDGET_CTE_SQL for one point of `key`'s budget now. */
-export function budgetCte(key: string, perMinute: number): { params: unknown[] } {
+export function budgetParams(key: string, perMinute: number): unknown[] {
   const now = Date.now();
-  return { params: [budgetRowKey(key, perMinute), now + WINDOW_MS, now, now] };
+  return [budgetRowKey(key, perMinute), now + WINDOW_MS, now, now];
 }
 
 /**
@@ -59,16 +82,7 @@ export function createRateLimiter(pool: pg.Pool) {
   const limiterFor = (points: number) => {
     let l = limiters.get(points);
     if (!l) {
-      l = new RateLimiterPostgres({
-        storeClient: pool,
-        storeType: 'pool',
-        tableName: 'rate_limit',
-        tableCreated: true,
-        keyPrefix: `rl${points}`,
-        points,
-        duration: WINDOW_MS / 1000,
-        insuranceLimiter: new RateLimiterMemory({ points, duration: WINDOW_MS / 1000 }),
-      });
+      l = pgLimiter(pool, `rl${points}`, points, WINDOW_MS / 1000, true);
       limiters.set(points, l);
     }
     return l;
@@ -87,11 +101,6 @@ export function createRateLimiter(pool: pg.Pool) {
 
 export type RateLimiter = ReturnType<typeof createRateLimiter>;
 
-/**
- * The limiters on their own pg pool (the ORM's pool is not exposed to libraries);
- * the pool also carries the platform's other hot-path statements, which keep
- * their plans as named prepared statements.
- */
 export interface AuthLimits {
   loginPerAccountAndIp: number;
   loginPerIp: number;
@@ -100,6 +109,11 @@ export interface AuthLimits {
 
 const WINDOW_15_MIN = 900;
 
+/**
+ * The limiters on their own pg pool (the ORM's pool is not exposed to libraries);
+ * the pool also carries the platform's other hot-path statements, which keep
+ * their plans as named prepared statements.
+ */
 export function openRateLimiter(databaseUrl: string, limits: AuthLimits, max = 6) {
   const pool = new PgPool({ connectionString: databaseUrl, max });
   return {
@@ -129,24 +143,12 @@ export function createLoginThrottle(
   pool: pg.Pool,
   opts: { perAccountAndIp: number; perIp: number; windowSeconds: number },
 ) {
-  const make = (prefix: string, points: number) =>
-    new RateLimiterPostgres({
-      storeClient: pool,
-      storeType: 'pool',
-      tableName: 'rate_limit',
-      tableCreated: true,
-      keyPrefix: prefix,
-      points,
-      duration: opts.windowSeconds,
-    });
+  const make = (prefix: string, points: number) => pgLimiter(pool, prefix, points, opts.windowSeconds);
   const byPair = make('login-pair', opts.perAccountAndIp);
   const byIp = make('login-ip', opts.perIp);
   const pairKey = (username: string, ip: string) => `${username.toLowerCase()}|${ip}`;
-  const locked = (retryAfter: number) =>
-    new AppError(429, 'TOO_MANY_LOGIN_ATTEMPTS', 'Too many failed login attempts. Try again later.', {
-      headers: { 'Retry-After': String(retryAfter) },
-      meta: { retryAfter },
-    });
+  const locked = (msBeforeNext: number) =>
+    tooMany('TOO_MANY_LOGIN_ATTEMPTS', 'Too many failed login attempts. Try again later.', msBeforeNext);
 
   return {
     /** Spends the attempt; refuses (429, Retry-After) when this address has no attempts left. */
@@ -155,10 +157,7 @@ export function createLoginThrottle(
       const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
       const other = refused.find((r) => !(r instanceof RateLimiterRes));
       if (other) throw other;
-      if (refused.length)
-        throw locked(
-          Math.max(1, Math.ceil(Math.max(...(refused as RateLimiterRes[]).map((r) => r.msBeforeNext)) / 1000)),
-        );
+      if (refused.length) throw locked(Math.max(...(refused as RateLimiterRes[]).map((r) => r.msBeforeNext)));
       return { attempt: (results[0] as PromiseFulfilledResult<RateLimiterRes>).value.consumedPoints };
     },
     /** A failed attempt is answered more slowly as failures from this address mount (200 ms each, at most 2 s). */
@@ -179,15 +178,7 @@ export type LoginThrottle = ReturnType<typeof createLoginThrottle>;
  * past the budget, every further refusal from that address is a 429.
  */
 export function createRefusalThrottle(pool: pg.Pool, opts: { perIp: number; windowSeconds: number }) {
-  const byIp = new RateLimiterPostgres({
-    storeClient: pool,
-    storeType: 'pool',
-    tableName: 'rate_limit',
-    tableCreated: true,
-    keyPrefix: 'refused-key',
-    points: opts.perIp,
-    duration: opts.windowSeconds,
-  });
+  const byIp = pgLimiter(pool, 'refused-key', opts.perIp, opts.windowSeconds);
   return {
     /**
      * Counts one refused credential from `ip`, atomically; past the budget, 429.
@@ -198,12 +189,10 @@ export function createRefusalThrottle(pool: pg.Pool, opts: { perIp: number; wind
         await byIp.consume(ip);
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-        throw new AppError(
-          429,
+        throw tooMany(
           'TOO_MANY_FAILED_ATTEMPTS',
           'Too many refused credentials from this address. Try again later.',
-          { headers: { 'Retry-After': String(retryAfter) }, meta: { retryAfter } },
+          rejection.msBeforeNext,
         );
       }
     },
