@@ -83,7 +83,7 @@ export function createVoiceActivities(deps: VoiceDeps) {
                 ok: true,
                 critical: false,
                 details: `tenant number ${number} assigned${
-                  numbers && !numbers.includes(number) ? ' (not among the ' + 'first 50 Twilio numbers listed)' : ''
+                  numbers && !numbers.includes(number) ? ' (not among the first 50 Twilio numbers listed)' : ''
                 }`,
               }
             : { name: 'tenantNumber', ok: false, critical: false, details: 'tenant has no phone number assigned' },

@@ -66,7 +66,7 @@ async function run(argv: string[]): Promise<string> {
         role: roleOf(rest, 'operator'),
       });
       return `operator ${a.username} (${a.role}) created${
-        process.env.OPS_OPERATOR_PASSWORD ? '' : `; password: ` + `${password}`
+        process.env.OPS_OPERATOR_PASSWORD ? '' : `; password: ${password}`
       }`;
     }
     if (group === 'operator' && verb === 'disable') {

@@ -1,4 +1,4 @@
-import type { ModuleManifest } from '../platform/module.ts';
+import { durableServiceDeps, type ModuleManifest } from '../platform/module.ts';
 import { createCockpitActivities } from '../../activities/cockpit/index.ts';
 import { ensureAlertDetectionSchedule } from './alert-schedule.ts';
 import { CLIENT_DELETE } from './client-delete.contract.ts';
@@ -14,12 +14,8 @@ export const cockpitModule: ModuleManifest = {
   entities: [AlertLogSchema, PhoneNumberSchema, ClientDeletionSchema],
   routes: (p) => {
     const service = createCockpitService({
-      orm: p.orm,
-      temporal: p.temporal.client,
-      taskQueue: p.temporal.taskQueue,
-      syncWaitMs: p.config.http.syncWaitMs,
+      ...durableServiceDeps(p),
       deleteReplayWindowMs: p.config.cockpit.deleteReplayWindowMs,
-      logger: p.logger,
     });
     return [createCockpitRoutes({ service, auth: p.operators.guard(), openapi: p.openapi })];
   },

@@ -1,4 +1,4 @@
-import type { ModuleManifest } from '../platform/module.ts';
+import { durableServiceDeps, type ModuleManifest } from '../platform/module.ts';
 import { createControlActivities } from '../../activities/control/index.ts';
 import { CONTROL_RATE_LIMITS, controlKeysFrom } from './control-keys.ts';
 import { createControlRoutes } from './control.routes.ts';
@@ -11,14 +11,10 @@ export const controlModule: ModuleManifest = {
   entities: [],
   routes: (p) => {
     const service = createControlService({
-      orm: p.orm,
-      temporal: p.temporal.client,
-      taskQueue: p.temporal.taskQueue,
-      syncWaitMs: p.config.http.syncWaitMs,
+      ...durableServiceDeps(p),
       duplicateWaitMs: p.config.control.duplicateWaitMs,
       idempotencyTtlMs: p.config.control.idempotencyTtlMs,
       sqlPool: p.limits.pool,
-      logger: p.logger,
     });
     const keys = controlKeysFrom(p.config.control.keys);
     return [

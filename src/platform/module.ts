@@ -25,6 +25,15 @@ export interface PlatformServices {
   sessions: SessionStore;
 }
 
+/** What every service that starts durable runs needs: the ORM, the Temporal client and its queue, the sync bound. */
+export const durableServiceDeps = (p: PlatformServices) => ({
+  orm: p.orm,
+  temporal: p.temporal.client,
+  taskQueue: p.temporal.taskQueue,
+  syncWaitMs: p.config.http.syncWaitMs,
+  logger: p.logger,
+});
+
 /** What the worker hands every module's activity factory. */
 export interface WorkerServices {
   config: Config;
