@@ -1,7 +1,8 @@
 import { LockMode } from '@mikro-orm/core';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { Client as TemporalClient } from '@temporalio/client';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { DurableServiceDeps } from '../platform/module.ts';
 import { AppError, notFound } from '../platform/http/errors.ts';
+import { isoOrNull } from '../platform/http/wire.ts';
 import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
 import { changeAudited } from '../platform/audit/audited-change.ts';
 import {
@@ -13,7 +14,6 @@ import {
   type KeysetOrder,
 } from '../platform/db/keyset.ts';
 import { awaitOutcome, startOrAttach } from '../platform/temporal/runs.ts';
-import type { Logger } from '../platform/observability/logger.ts';
 import type { AlertType } from './entities/alert-log.entity.ts';
 import { AlertLog } from './entities/index.ts';
 import { Client, OnboardingState, type Severity } from '../tenants/entities/index.ts';
@@ -34,14 +34,9 @@ export const TOTAL_CAP = 10_000;
 
 const BY_STUCK_AT: KeysetOrder = { column: 'stuck_detected_at', prop: 'stuckDetectedAt' };
 
-export interface CockpitDeps {
-  orm: MikroORM;
-  temporal: TemporalClient;
-  taskQueue: string;
-  syncWaitMs: number;
+export interface CockpitDeps extends DurableServiceDeps {
   /** A DELETE of a client deleted this recently answers that deletion's log (a retry), not 404. */
   deleteReplayWindowMs: number;
-  logger: Logger;
 }
 
 /** What a DELETE answered: the deletion log, or a run still going after the wait bound. */
@@ -234,7 +229,7 @@ export function createCockpitService(deps: CockpitDeps) {
           resourceType: 'onboarding_state',
           resourceId: state.id,
           outcome: 'success',
-          before: { stuckDetectedAt: previous?.toISOString() ?? null },
+          before: { stuckDetectedAt: isoOrNull(previous) },
           after: { stuckDetectedAt: null },
         });
         log.info(
@@ -313,7 +308,7 @@ export function createCockpitService(deps: CockpitDeps) {
         runId: desc.runId,
         status,
         startedAt: desc.startTime.toISOString(),
-        closedAt: desc.closeTime?.toISOString() ?? null,
+        closedAt: isoOrNull(desc.closeTime),
         ...(outcome?.state === 'completed' ? { result: outcome.result } : {}),
         ...(outcome?.state === 'failed'
           ? {

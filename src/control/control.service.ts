@@ -1,5 +1,5 @@
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { Client as TemporalClient } from '@temporalio/client';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { DurableServiceDeps } from '../platform/module.ts';
 import type pg from 'pg';
 import { AppError, validationError } from '../platform/http/errors.ts';
 import { issuesOf } from '../platform/http/validate.ts';
@@ -15,7 +15,6 @@ import {
   opsWorkflowId,
   type OpsExecuteWorkflow,
 } from './ops-execute.contract.ts';
-import type { Logger } from '../platform/observability/logger.ts';
 import type { ExecuteRequest } from './control.schemas.ts';
 import { CONTROL_PLANE_VERSION, TOOLS, TOOL_NAMES, businessIdSchema, isToolName, requiredArgs } from './tools.ts';
 
@@ -28,15 +27,10 @@ export interface Budget {
   charged(state: { limit: number; consumed: number; msBeforeNext: number }): void;
 }
 
-export interface ControlDeps {
-  orm: MikroORM;
-  temporal: TemporalClient;
-  taskQueue: string;
-  syncWaitMs: number;
+export interface ControlDeps extends DurableServiceDeps {
   duplicateWaitMs: number;
   idempotencyTtlMs: number;
   sqlPool: pg.Pool;
-  logger: Logger;
 }
 
 export interface ExecuteAnswer {

@@ -26,7 +26,16 @@ export interface PlatformServices {
 }
 
 /** What every service that starts durable runs needs: the ORM, the Temporal client and its queue, the sync bound. */
-export const durableServiceDeps = (p: PlatformServices) => ({
+export interface DurableServiceDeps {
+  orm: MikroORM;
+  temporal: TemporalClient;
+  taskQueue: string;
+  /** How long a request waits for its run before answering that it is still running. */
+  syncWaitMs: number;
+  logger: Logger;
+}
+
+export const durableServiceDeps = (p: PlatformServices): DurableServiceDeps => ({
   orm: p.orm,
   temporal: p.temporal.client,
   taskQueue: p.temporal.taskQueue,

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { AUDIT_COLUMNS, AUDIT_PLACEHOLDERS, auditValues, type AuditContext, type AuditRecord } from '../audit/audit.ts';
 import { BUDGET_CTE_SQL, budgetParams } from '../ratelimit/rate-limit.ts';
+import { isoOrNull } from '../http/wire.ts';
 
 /** Stable hash of a request's meaning: key order in objects does not matter. */
 export function payloadHash(value: unknown): string {
@@ -163,7 +164,7 @@ export function createIdempotencyStore(em: () => EntityManager, pool: pg.Pool) {
       return {
         stored: false as const,
         response: row?.response ?? response,
-        executedAt: row?.executed_at ? new Date(row.executed_at).toISOString() : executedAt,
+        executedAt: isoOrNull(row?.executed_at) ?? executedAt,
       };
     },
 

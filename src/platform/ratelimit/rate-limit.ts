@@ -11,8 +11,11 @@ export interface RateDecision {
 /** Budgets are per minute, in fixed windows. */
 const WINDOW_MS = 60_000;
 
-/** The row key rate-limiter-flexible uses for `key` under a budget of `points` (its keyPrefix is `rl<points>`). */
-export const budgetRowKey = (key: string, points: number) => `rl${points}:${key}`;
+/** The keyPrefix of the per-minute limiter with a budget of `points` (one limiter per budget size). */
+const budgetPrefix = (points: number) => `rl${points}`;
+
+/** The row key rate-limiter-flexible uses for `key` under a budget of `points` (`<keyPrefix>:<key>`). */
+export const budgetRowKey = (key: string, points: number) => `${budgetPrefix(points)}:${key}`;
 
 /** X-RateLimit-* headers for a window in which `consumed` of `limit` points are spent. */
 export function rateLimitHeaders(limit: number, consumed: number, msBeforeNext: number): Record<string, string> {
@@ -82,7 +85,7 @@ export function createRateLimiter(pool: pg.Pool) {
   const limiterFor = (points: number) => {
     let l = limiters.get(points);
     if (!l) {
-      l = pgLimiter(pool, `rl${points}`, points, WINDOW_MS / 1000, true);
+      l = pgLimiter(pool, budgetPrefix(points), points, WINDOW_MS / 1000, true);
       limiters.set(points, l);
     }
     return l;
