@@ -119,5 +119,5 @@ export function createCockpitRoutes(deps: {
     handler: async ({ params }) => ({ body: ok(await svc.getOperation(params.workflowId)) }),
   });
 
-  return { prefix: COCKPIT_PREFIX, envelope: 'cockpit', router: r.router };
+  return r.mounted();
 }

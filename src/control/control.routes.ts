@@ -79,5 +79,5 @@ export function createControlRoutes(deps: {
       return deps.service.execute(req, key, auditContextFrom(ctx), ctx.state.budget);
     },
   });
-  return { prefix: CONTROL_PREFIX, envelope: 'control', router: r.router };
+  return r.mounted();
 }

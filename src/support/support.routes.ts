@@ -97,7 +97,7 @@ export function createSupportRoutes(deps: {
     handler: async (_input, ctx) => {
       if (ctx.state.sessionToken) await deps.sessions.revoke(ctx.state.sessionToken);
       setSessionCookie(ctx, null);
-      return { status: 303, body: 'Signed out', headers: { Location: `${SUPPORT_PREFIX}/login` } };
+      return { status: 303, body: 'Signed out', headers: { Location: LOGIN_PATH } };
     },
   });
   r.route({
@@ -177,7 +177,7 @@ export function createSupportRoutes(deps: {
       return done('Conversation reactivated successfully');
     },
   });
-  return { prefix: SUPPORT_PREFIX, envelope: 'support', router: r.router };
+  return r.mounted();
 }
 
 /** The customer channel: start a conversation, send messages with its token. */
@@ -234,5 +234,5 @@ export function createCustomerRoutes(deps: {
       ),
     }),
   });
-  return { prefix: CUSTOMER_PREFIX, envelope: 'customer', router: r.router };
+  return r.mounted();
 }

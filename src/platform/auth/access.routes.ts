@@ -112,5 +112,5 @@ export function createAccessRoutes(p: PlatformServices): MountedModule {
     input: { params: keyParams },
     handler: async ({ params }, ctx) => ({ body: ok(await svc.revokeKey(auditContextFrom(ctx), params.name)) }),
   });
-  return { prefix: ACCESS_PREFIX, envelope: 'access', router: r.router };
+  return r.mounted();
 }

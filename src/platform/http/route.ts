@@ -4,6 +4,7 @@ import type { OpsContext } from './state.ts';
 import type { z } from 'zod';
 import type { Authenticator } from '../auth/operator-auth.ts';
 import { requireRole, type Access } from '../auth/roles.ts';
+import type { MountedModule } from './app.ts';
 import type { OpenApiRegistry } from './openapi.ts';
 import { validate, type Input, type InputSchemas } from './validate.ts';
 
@@ -78,5 +79,10 @@ export class ModuleRouter {
       ctx.body = out.body;
     });
     return this;
+  }
+
+  /** The routes declared so far, to be mounted under this router's prefix and envelope. */
+  mounted(): MountedModule {
+    return { prefix: this.prefix, envelope: this.envelope, router: this.router };
   }
 }
