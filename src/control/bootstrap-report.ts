@@ -30,78 +30,36 @@ export interface BootstrapSteps {
 const isFailure = (x: object): x is { failed: string } =>
   'failed' in x && typeof (x as { failed: unknown }).failed === 'string';
 
+type StepOutcome = Pick<ChecklistItem, 'status' | 'details' | 'durationMs'>;
+
+const failedStep = (details: string): StepOutcome => ({ status: 'failed', details, durationMs: 0 });
+const skippedStep = (flag: string): StepOutcome => ({
+  status: 'skipped',
+  details: `Skipped by request (${flag})`,
+  durationMs: 0,
+});
+/** A step's own outcome, without the rest of its result (checks, configuration). */
+const outcomeOf = (r: StepOutcome): StepOutcome => ({ status: r.status, details: r.details, durationMs: r.durationMs });
+
 function checklistOf(s: BootstrapSteps): ChecklistItem[] {
-  const tenant: ChecklistItem = isFailure(s.tenant)
-    ? {
-        step: 1,
-        item: 'Tenant Record',
-        tool: 'tenant.ensure',
-        status: 'failed',
-        details: s.tenant.failed,
-        durationMs: 0,
-      }
-    : {
-        step: 1,
-        item: 'Tenant Record',
-        tool: 'tenant.ensure',
-        status: 'done',
-        details: s.tenant.created ? 'Created' : 'Already exists',
-        durationMs: s.tenant.durationMs,
-      };
-  const billing: ChecklistItem =
-    s.billing === 'skipped'
-      ? {
-          step: 2,
-          item: 'Billing Configuration',
-          tool: 'billing.validateStripeConfig',
-          status: 'skipped',
-          details: 'Skipped by request (skipBillingCheck)',
-          durationMs: 0,
-        }
-      : {
-          step: 2,
-          item: 'Billing Configuration',
-          tool: 'billing.validateStripeConfig',
-          status: s.billing.status,
-          details: s.billing.details,
-          durationMs: s.billing.durationMs,
-        };
-  const voice: ChecklistItem =
-    s.voice === 'skipped'
-      ? {
-          step: 3,
-          item: 'Voice Services',
-          tool: 'voice.smokeTest',
-          status: 'skipped',
-          details: 'Skipped by request (skipVoiceTest)',
-          durationMs: 0,
-        }
-      : {
-          step: 3,
-          item: 'Voice Services',
-          tool: 'voice.smokeTest',
-          status: s.voice.status,
-          details: s.voice.details,
-          durationMs: s.voice.durationMs,
-        };
-  const provisioning: ChecklistItem = isFailure(s.provisioning)
-    ? {
-        step: 4,
-        item: 'Provisioning Status',
-        tool: 'tenant.provisioningSummary',
-        status: 'failed',
-        details: s.provisioning.failed,
-        durationMs: 0,
-      }
-    : {
-        step: 4,
-        item: 'Provisioning Status',
-        tool: 'tenant.provisioningSummary',
-        status: s.provisioning.status,
-        details: s.provisioning.details,
-        durationMs: s.provisioning.durationMs,
-      };
-  return [tenant, billing, voice, provisioning];
+  const tenant: StepOutcome = isFailure(s.tenant)
+    ? failedStep(s.tenant.failed)
+    : { status: 'done', details: s.tenant.created ? 'Created' : 'Already exists', durationMs: s.tenant.durationMs };
+  const steps: [item: string, tool: string, outcome: StepOutcome][] = [
+    ['Tenant Record', 'tenant.ensure', tenant],
+    [
+      'Billing Configuration',
+      'billing.validateStripeConfig',
+      s.billing === 'skipped' ? skippedStep('skipBillingCheck') : outcomeOf(s.billing),
+    ],
+    ['Voice Services', 'voice.smokeTest', s.voice === 'skipped' ? skippedStep('skipVoiceTest') : outcomeOf(s.voice)],
+    [
+      'Provisioning Status',
+      'tenant.provisioningSummary',
+      isFailure(s.provisioning) ? failedStep(s.provisioning.failed) : outcomeOf(s.provisioning),
+    ],
+  ];
+  return steps.map(([item, tool, outcome], i) => ({ step: i + 1, item, tool, ...outcome }));
 }
 
 /** A check step that did not pass, as a recommendation naming its failing checks. */
