@@ -29,6 +29,8 @@ const EnvSchema = z.object({
 
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** `./ops start` seeds the demo data into an existing database too (as --demo does). */
+  OPS_DEMO: z.enum(['0', '1'], 'expected 1 (seed the demo data) or 0').default('0'),
   /** Where ./ops start keeps local state (embedded PostgreSQL, Temporal's SQLite, pid files). */
   DATA_DIR: z.string().min(1).default('.data'),
   EMBEDDED_PG_DIR: z.string().optional(),
@@ -116,6 +118,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     },
     logLevel: env.LOG_LEVEL,
     dataDir: env.DATA_DIR,
+    demo: env.OPS_DEMO === '1',
     db: {
       url: env.DATABASE_URL,
       poolMax: env.DB_POOL_MAX,

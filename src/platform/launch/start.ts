@@ -82,7 +82,7 @@ async function start(plan: LaunchPlan, flags: { demo: boolean }): Promise<void> 
     // A database whose very first migration ran just now is fresh: it gets the demo.
     const fresh = applied.includes(migrationsList[0].name);
     const credentials = await prepareCredentials(orm.em.fork(), {
-      demo: fresh || flags.demo,
+      demo: fresh || flags.demo || config.demo,
       adminPassword: config.auth.adminPassword,
       adminApiKey: config.auth.adminApiKey,
       seedDemo: async (em) => {
@@ -181,5 +181,5 @@ export function runLauncher(plan: LaunchPlan): void {
     log(`start failed: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   });
-  void start(plan, { demo: args.includes('--demo') || process.env.OPS_DEMO === '1' });
+  void start(plan, { demo: args.includes('--demo') });
 }
