@@ -127,8 +127,8 @@ function runAs(asRoot: boolean): { uid?: number; gid?: number } {
       });
     } catch {
       throw new EmbeddedPostgresError(
-        `PostgreSQL cannot run as root and the OS user "${POSTGRES_USER}" could not be created; create it (useradd
-          ${POSTGRES_USER}) or set DATABASE_URL`,
+        `PostgreSQL cannot run as root and the OS user "${POSTGRES_USER}" could not be created; ` +
+          `create it (useradd ${POSTGRES_USER}) or set DATABASE_URL`,
       );
     }
   }
