@@ -71,6 +71,9 @@ describe('a cached replay', () => {
     const first = await execute(t, body);
     const replay = await execute(t, body);
     expect(replay.body._meta.cached).toBe(true);
+    // The stored answer is replayed as it was sent, its keys in the same order.
+    expect(Object.keys(replay.body)).toEqual(Object.keys(first.body));
+    expect(Object.keys(replay.body.result)).toEqual(Object.keys(first.body.result));
     expect(Number(first.headers['x-ratelimit-remaining']) - Number(replay.headers['x-ratelimit-remaining'])).toBe(1);
     expect((await auditOf(body.meta.requestId)).map((a) => a.outcome)).toEqual(['success', 'cached']);
   });

@@ -19,7 +19,8 @@ const ClientDeletionSchema = defineEntity({
     actorId: p.string(),
     requestId: p.string().nullable(),
     workflowId: p.string().unique(),
-    deletionLog: p.json<DeletionLog>(),
+    // json, not jsonb: replayed to a retried DELETE as it was first sent (keys in order).
+    deletionLog: p.json<DeletionLog>().columnType('json'),
   },
 });
 export class ClientDeletion extends ClientDeletionSchema.class {}

@@ -5,6 +5,7 @@ import { Migration20261123030000_support } from './Migration20261123030000_suppo
 import { Migration20261201000000_client_incarnation } from './Migration20261201000000_client_incarnation.ts';
 import { Migration20261201010000_session_idle } from './Migration20261201010000_session_idle.ts';
 import { Migration20261201020000_operator_identity } from './Migration20261201020000_operator_identity.ts';
+import { Migration20261201030000_answers_as_sent } from './Migration20261201030000_answers_as_sent.ts';
 
 /** Every committed migration, in order. Listed explicitly so no file globbing happens at run time. */
 export const migrationsList = [
@@ -15,4 +16,5 @@ export const migrationsList = [
   { name: 'Migration20261201000000_client_incarnation', class: Migration20261201000000_client_incarnation },
   { name: 'Migration20261201010000_session_idle', class: Migration20261201010000_session_idle },
   { name: 'Migration20261201020000_operator_identity', class: Migration20261201020000_operator_identity },
+  { name: 'Migration20261201030000_answers_as_sent', class: Migration20261201030000_answers_as_sent },
 ];
