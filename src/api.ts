@@ -12,7 +12,8 @@ import type { Limits } from './platform/ratelimit/rate-limit.ts';
 import { createRefusals } from './platform/auth/refusals.ts';
 import { createSessionStore } from './platform/auth/sessions.ts';
 import type { PlatformServices } from './platform/module.ts';
-import { accessEnvelope, createAccessRoutes } from './platform/auth/access.routes.ts';
+import { createAccessRoutes } from './platform/auth/access.routes.ts';
+import { adminApiEnvelope } from './platform/http/envelopes.ts';
 import { MODULES } from './modules.ts';
 
 export interface ApiDeps {
@@ -51,6 +52,6 @@ export function buildApi(deps: ApiDeps): Koa {
     bodyLimit: deps.config.http.bodyLimit,
     trustedProxyHops: deps.config.http.trustedProxyHops,
     modules: [createAccessRoutes(services), ...MODULES.flatMap((m) => m.routes(services))],
-    envelopes: Object.assign({ access: accessEnvelope }, ...MODULES.map((m) => m.envelopes)),
+    envelopes: Object.assign({ access: adminApiEnvelope }, ...MODULES.map((m) => m.envelopes)),
   });
 }

@@ -1,4 +1,5 @@
 import { durableServiceDeps, type ModuleManifest } from '../platform/module.ts';
+import { adminApiEnvelope } from '../platform/http/envelopes.ts';
 import { createCockpitActivities } from '../../activities/cockpit/index.ts';
 import { ensureAlertDetectionSchedule } from './alert-schedule.ts';
 import { CLIENT_DELETE } from './client-delete.contract.ts';
@@ -23,12 +24,7 @@ export const cockpitModule: ModuleManifest = {
   workflows: [CLIENT_DELETE.workflowType, ALERTS_DETECT.workflowType],
   demoSeed: seedCockpitDemo,
   // spec 000: { success: false, error: { code, message, details? } }
-  envelopes: {
-    cockpit: (e) => ({
-      success: false,
-      error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) },
-    }),
-  },
+  envelopes: { cockpit: adminApiEnvelope },
   onWorkerStart: async ({ client, config }) => {
     await ensureAlertDetectionSchedule(client, {
       taskQueue: config.temporal.taskQueue,

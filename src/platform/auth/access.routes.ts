@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { auditContextFrom } from '../audit/audit.ts';
 import type { MountedModule } from '../http/app.ts';
-import type { ErrorRenderer } from '../http/envelopes.ts';
 import { ModuleRouter } from '../http/route.ts';
 import type { PlatformServices } from '../module.ts';
 import { createAccessService } from './access.service.ts';
@@ -9,12 +8,6 @@ import { ROLES } from './roles.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 export const ACCESS_PREFIX = '/api/admin';
-
-/** `{ success: false, error: { code, message, details? } }`, as the other /api/admin routes answer. */
-export const accessEnvelope: ErrorRenderer = (e) => ({
-  success: false,
-  error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) },
-});
 
 const name = z
   .string()
