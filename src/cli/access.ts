@@ -85,8 +85,8 @@ async function run(argv: string[]): Promise<string> {
         throw new AppError(400, 'VALIDATION_ERROR', '--expires must be an ISO date-time');
       const k = await svc.createKey(who, { name: need('a key name'), role: roleOf(rest, 'operator'), expiresAt });
       return (
-        `key ${k.name} (${k.role}${k.expiresAt ? `, expires ${k.expiresAt}` : ''}): ${k.key}\n(shown once; only ` +
-        `its hash is stored)`
+        `key ${k.name} (${k.role}${k.expiresAt ? `, expires ${k.expiresAt}` : ''}): ${k.key}\n` +
+        '(shown once; only its hash is stored)'
       );
     }
     if (group === 'key' && verb === 'revoke') {

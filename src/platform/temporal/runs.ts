@@ -57,8 +57,8 @@ export async function startOrAttach<W extends Workflow>(
     throw new AppError(
       503,
       'WORKFLOW_ENGINE_UNAVAILABLE',
-      `Could not start ${req.workflowId}: the workflow engine is unreachable. Retry; the same request never runs ` +
-        `twice.`,
+      `Could not start ${req.workflowId}: the workflow engine is unreachable. ` +
+        'Retry; the same request never runs twice.',
       { cause: err },
     );
   }
