@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { cursorParam, pageLimit } from '../platform/db/keyset.ts';
-export { emptyBody } from '../platform/http/validate.ts';
 import { ALERT_TYPES } from './entities/alert-log.entity.ts';
 import { SEVERITIES } from '../tenants/entities/index.ts';
+
+export { emptyBody } from '../platform/http/validate.ts';
 
 export const clientParams = z.object({
   id: z.string().min(1).max(200).describe('Client id'),

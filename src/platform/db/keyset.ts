@@ -1,10 +1,10 @@
 import { raw, type EntityManager, type Field, type QueryBuilder, type QueryOrderMap } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { unstorableReason } from '../http/text-guard.ts';
 
 /** A query builder over T, whatever its alias and selected fields (MikroORM's own generics). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- QueryBuilder's second parameter is the root alias type
 type AnyQb<T extends object> = QueryBuilder<T, any>;
-import { z } from 'zod';
-import { unstorableReason } from '../http/text-guard.ts';
 
 /**
  * Keyset pagination over (<time column> desc, id desc): a page costs the same at

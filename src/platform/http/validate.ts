@@ -34,10 +34,11 @@ export function validate(schemas: InputSchemas): Middleware {
   return async (ctx, next) => {
     const issues: FieldIssue[] = [];
     const input: Record<string, unknown> = {};
-    const sources = { params: ctx.params ?? {}, query: ctx.query, body: ctx.request.body ?? {} } as Record<
-      string,
-      unknown
-    >;
+    const sources: Record<string, unknown> = {
+      params: ctx.params ?? {},
+      query: ctx.query,
+      body: ctx.request.body ?? {},
+    };
     for (const key of ['params', 'query', 'body'] as const) issues.push(...unstorableStrings(sources[key], key));
     if (issues.length) throw validationError(issues);
     for (const key of ['params', 'query', 'body'] as const) {
