@@ -50,6 +50,25 @@ const EnvSchema = z.object({
   /** A DELETE of a client deleted this recently answers that deletion's log (a retried request) instead of 404. */
   DELETE_REPLAY_WINDOW: duration.default('24h'),
 
+  /**
+   * Dispatch (spec 002) webhook subscribers: base URLs, comma-separated; each
+   * event is POSTed to <base>/webhook/order-status | driver-assignment | payment.
+   */
+  DISPATCH_WEBHOOK_URLS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'expected http(s) URLs, comma-separated' }))),
+  /** The HMAC-SHA256 key webhook deliveries are signed with (X-Ops-Signature). */
+  DISPATCH_WEBHOOK_SECRET: secret.optional(),
+  /** Outgoing webhooks to private, loopback or link-local addresses: refused unless 1 (tests, a local n8n). */
+  WEBHOOK_ALLOW_PRIVATE: z.enum(['0', '1'], 'expected 1 (allow) or 0').default('0'),
+
   /** Optional operator API key seeded at start (dev and tests); never has a default. */
   OPS_ADMIN_API_KEY: secret.optional(),
   /** The `admin` operator's password, set by ./ops start when given; never has a default. */
@@ -167,6 +186,11 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       apiBase: env.TWILIO_API_BASE,
       voiceWebhookUrl: env.VOICE_WEBHOOK_URL,
     },
+    dispatch: {
+      webhookUrls: env.DISPATCH_WEBHOOK_URLS,
+      webhookSecret: env.DISPATCH_WEBHOOK_SECRET,
+    },
+    webhooks: { allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE === '1' },
     cockpit: { deleteReplayWindowMs: parseDuration(env.DELETE_REPLAY_WINDOW) },
     alerts: {
       detectionEveryMs: parseDuration(env.ALERT_DETECTION_EVERY),

@@ -19,6 +19,7 @@ export interface TestContext {
     get(path: string): request.Test;
     post(path: string): request.Test;
     patch(path: string): request.Test;
+    put(path: string): request.Test;
     delete(path: string): request.Test;
   };
   anonymous: ReturnType<typeof request>;
@@ -75,6 +76,7 @@ export async function createTestContext(
       get: (p) => agent.get(p).set(auth),
       post: (p) => agent.post(p).set(auth),
       patch: (p) => agent.patch(p).set(auth),
+      put: (p) => agent.put(p).set(auth),
       delete: (p) => agent.delete(p).set(auth),
     },
     anonymous: agent,

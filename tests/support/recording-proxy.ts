@@ -4,6 +4,8 @@ export interface RecordedCall {
   method: string;
   path: string;
   at: number;
+  /** The Idempotency-Key the caller sent, if any (Stripe's own header). */
+  idempotencyKey?: string;
 }
 
 /**
@@ -20,7 +22,13 @@ export async function startRecordingProxy(target: string, port: number): Promise
       res.end(JSON.stringify(calls));
       return;
     }
-    calls.push({ method: req.method ?? 'GET', path: req.url ?? '/', at: Date.now() });
+    const key = req.headers['idempotency-key'];
+    calls.push({
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      at: Date.now(),
+      ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
+    });
     const out = httpRequest(
       {
         hostname: upstream.hostname,

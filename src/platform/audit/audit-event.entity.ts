@@ -9,6 +9,8 @@ const AuditEventSchema = defineEntity({
     occurredAt: p.datetime().onCreate(() => new Date()),
     actorType: p.string(),
     actorId: p.string(),
+    /** The role the change was made with (null for events before roles were recorded, and for anonymous callers). */
+    actorRole: p.string().nullable(),
     action: p.string(),
     resourceType: p.string(),
     resourceId: p.string().nullable(),

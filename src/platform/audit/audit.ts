@@ -7,6 +7,8 @@ import type { OpsContext } from '../http/state.ts';
 export interface AuditContext {
   actorType: string;
   actorId: string;
+  /** The role the principal acted with; absent for anonymous callers and system work. */
+  actorRole?: string | null;
   ip: string | null;
   userAgent: string | null;
   requestId: string | null;
@@ -29,6 +31,7 @@ export function auditContextFrom(ctx: Context): AuditContext {
   return {
     actorType: principal?.kind ?? 'anonymous',
     actorId: principal?.name ?? 'anonymous',
+    actorRole: principal?.role ?? null,
     ip: ctx.ip || null,
     // Headers are bounded by Node's parser but may still be long: the audit row keeps a bounded prefix.
     userAgent: ctx.get('user-agent').slice(0, USER_AGENT_MAX) || null,
@@ -41,6 +44,7 @@ function auditRow(who: AuditContext, what: AuditRecord) {
   return {
     actorType: who.actorType,
     actorId: who.actorId,
+    actorRole: who.actorRole ?? null,
     ip: who.ip,
     userAgent: who.userAgent,
     requestId: who.requestId,
@@ -61,6 +65,7 @@ function auditRow(who: AuditContext, what: AuditRecord) {
 export const AUDIT_COLUMNS = [
   'actor_type',
   'actor_id',
+  'actor_role',
   'ip',
   'user_agent',
   'request_id',
@@ -84,6 +89,7 @@ export function auditValues(who: AuditContext, what: AuditRecord): unknown[] {
   return [
     r.actorType,
     r.actorId,
+    r.actorRole,
     r.ip,
     r.userAgent,
     r.requestId,

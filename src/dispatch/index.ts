@@ -1,0 +1,73 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { durableServiceDeps, type ModuleManifest } from '../platform/module.ts';
+import { createDispatchActivities } from '../../activities/dispatch/index.ts';
+import { ASSIGN_DRIVER } from './assign-driver.contract.ts';
+import { REFUND_PAYMENT } from './refund-payment.contract.ts';
+import { DELIVER_WEBHOOK } from './deliver-webhook.contract.ts';
+import { createAnalyticsService } from './analytics.service.ts';
+import { createAssignService } from './assign.service.ts';
+import { createDriverService } from './drivers.service.ts';
+import { createInsightsService } from './insights.service.ts';
+import { createOrderUpdates } from './order-update.service.ts';
+import { createOrderReads } from './orders.service.ts';
+import { createPricingService } from './pricing.service.ts';
+import { createRefundService } from './refunds.service.ts';
+import { createDispatchRoutes } from './dispatch.routes.ts';
+import { DISPATCH_RATE_LIMITS, perAdminBudget } from './dispatch.budget.ts';
+import { dispatchEnvelope } from './dispatch.envelope.ts';
+import { seedDispatchDemo } from './demo-seed.ts';
+import * as e from './entities/index.ts';
+
+/** Spec 002, Speedy Van dispatch: orders, drivers, assignment and refunds as durable runs, pricing, analytics. */
+export const dispatchModule: ModuleManifest = {
+  name: 'dispatch',
+  entities: [
+    e.DispatchCustomerSchema,
+    e.DriverSchema,
+    e.DriverVehicleSchema,
+    e.DriverDocumentSchema,
+    e.DriverRatingSchema,
+    e.DriverIncidentSchema,
+    e.DispatchOrderSchema,
+    e.DispatchAssignmentSchema,
+    e.AssignmentEventSchema,
+    e.OrderMessageSchema,
+    e.TrackingPingSchema,
+    e.DispatchPaymentSchema,
+    e.DispatchRefundSchema,
+    e.PricingConfigSchema,
+    e.WebhookDeliverySchema,
+    e.WebhookAttemptSchema,
+  ],
+  routes: (p) => {
+    const durable = durableServiceDeps(p);
+    const orders = createOrderReads({ em: () => p.orm.em as EntityManager });
+    const assign = createAssignService(durable);
+    const webhookUrls = p.config.dispatch.webhookUrls;
+    return [
+      createDispatchRoutes({
+        auth: p.operators.guard(),
+        standard: perAdminBudget(p.limits.rateLimit, 'standard', DISPATCH_RATE_LIMITS),
+        analytics: perAdminBudget(p.limits.rateLimit, 'analytics', DISPATCH_RATE_LIMITS),
+        orders,
+        assign,
+        updates: createOrderUpdates({ ...durable, assign, reads: orders, webhookUrls }),
+        refunds: createRefundService(durable),
+        drivers: createDriverService(p),
+        pricing: createPricingService(p),
+        insightsOf: {
+          analytics: createAnalyticsService(p),
+          insights: createInsightsService({ orm: p.orm, temporal: p.temporal.client }),
+        },
+        openapi: p.openapi,
+      }),
+    ];
+  },
+  activities: (w) => createDispatchActivities(w),
+  workflows: [ASSIGN_DRIVER.workflowType, REFUND_PAYMENT.workflowType, DELIVER_WEBHOOK.workflowType],
+  demoSeed: seedDispatchDemo,
+  // spec 002: { error: 'Unauthorized' | 'Insufficient permissions' | 'Resource not found' | 'Validation error',
+  // details? }
+  envelopes: { dispatch: dispatchEnvelope },
+  rateLimits: DISPATCH_RATE_LIMITS,
+};

@@ -1,0 +1,57 @@
+import type { Cursor } from '../platform/db/keyset.ts';
+
+/** The columns every order read selects: the order, its driver and its active assignment. */
+export const ORDER_SELECT = `
+  select o.id, o.code, o.status, o.pickup_address, o.dropoff_address, o.preferred_date::text as preferred_date,
+         o.time_slot, o.amount_pence, o.payment_status, o.created_at, o.customer_id, o.customer_name,
+         o.customer_email, o.driver_id, d.user_id as driver_user_id, d.name as driver_name,
+         d.email as driver_email, o.assignment_id, a.status as assignment_status, o.notes
+    from dispatch_order o
+    left join driver d on d.id = o.driver_id
+    left join dispatch_assignment a on a.id = o.assignment_id`;
+
+export interface OrderFilter {
+  status?: string;
+  q?: string;
+  from?: Date;
+  to?: Date;
+  payment?: string;
+  driver?: string;
+  area?: string;
+  dateRange?: 'today' | 'week' | 'month';
+  cursor?: Cursor;
+}
+
+/** `%text%` for LIKE, with the caller's own % and _ matched literally. */
+export const containing = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+const RANGE_START: Record<NonNullable<OrderFilter['dateRange']>, string> = {
+  today: `date_trunc('day', now())`,
+  week: `now() - interval '7 days'`,
+  month: `now() - interval '30 days'`,
+};
+
+/**
+ * The WHERE of an orders page. Every filter has an index: the page indexes for
+ * status, payment and area, the trigram index for `q` (search_text holds code,
+ * addresses, customer name and email) and for the driver's name.
+ */
+export function orderWhere(f: OrderFilter): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, ...values: unknown[]) => {
+    parts.push(sql);
+    params.push(...values);
+  };
+  if (f.status) add('o.status = ?', f.status);
+  if (f.payment) add('o.payment_status = ?', f.payment);
+  if (f.area) add('o.area = ?', f.area);
+  if (f.q) add('o.search_text like ?', containing(f.q));
+  if (f.driver)
+    add(`o.driver_id in (select id from driver where lower(name || ' ' || email) like ?)`, containing(f.driver));
+  if (f.from) add('o.created_at >= ?', f.from);
+  if (f.to) add('o.created_at <= ?', f.to);
+  if (f.dateRange) add(`o.created_at >= ${RANGE_START[f.dateRange]}`);
+  if (f.cursor) add('(o.created_at, o.id) < (?, ?)', f.cursor.at, f.cursor.id);
+  return { sql: parts.length ? `where ${parts.join(' and ')}` : '', params };
+}
