@@ -19,7 +19,8 @@ export async function refundPaymentWorkflow(input: RefundPaymentRequest): Promis
   });
   const { refundAtStripe } = proxyActivities<DispatchActivities>({
     // Stripe down or slow: keep trying (same idempotency key) for up to a day, never a second refund.
-    startToCloseTimeout: '30s',
+    // One attempt is at most the SDK's two 5 s tries; a worker lost mid-call is retried after 15 s.
+    startToCloseTimeout: '15s',
     scheduleToCloseTimeout: '24h',
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m' },
     summary: `Stripe refund ${pounds(input.amount)}`,
