@@ -4,3 +4,4 @@ export { opsExecuteWorkflow } from './control/ops-execute.workflow.ts';
 export { assignDriverWorkflow } from './dispatch/assign-driver.workflow.ts';
 export { refundPaymentWorkflow } from './dispatch/refund-payment.workflow.ts';
 export { deliverWebhookWorkflow } from './dispatch/deliver-webhook.workflow.ts';
+export { sweepWebhookOutboxWorkflow } from './dispatch/sweep-webhook-outbox.workflow.ts';

@@ -68,6 +68,16 @@ export function createWebhookActivities(deps: WebhookDeps) {
       return { statusCode, attempts: attempt };
     },
 
+    /** Pending deliveries never attempted, recorded at least `olderThanMs` ago: their run never started. */
+    async unstartedDeliveries(input: { olderThanMs: number; limit: number }): Promise<string[]> {
+      const rows = (await fork().execute(
+        `select id from webhook_delivery where status = 'pending' and attempts = 0
+            and created_at < now() - (? * interval '1 millisecond') order by created_at limit ?`,
+        [input.olderThanMs, input.limit],
+      )) as { id: string }[];
+      return rows.map((r) => r.id);
+    },
+
     async markDeliveryFailed(input: { deliveryId: string }): Promise<void> {
       await fork().execute(`update webhook_delivery set status = 'failed' where id = ? and status = 'pending'`, [
         input.deliveryId,

@@ -25,6 +25,15 @@ export interface DeliverWebhookResult {
 
 export type DeliverWebhookWorkflow = (input: DeliverWebhookRequest) => Promise<DeliverWebhookResult>;
 
+/**
+ * The outbox sweep: deliveries recorded by a committed change whose run never
+ * started (Temporal was unreachable just then) are started by a schedule.
+ */
+export const WEBHOOK_SWEEP = { operation: 'webhook-sweep', workflowType: 'sweepWebhookOutboxWorkflow' } as const;
+export const webhookSweepScheduleId = (taskQueue: string) => `${WEBHOOK_SWEEP.operation}:${taskQueue}`;
+/** A delivery not attempted this long after it was recorded has no run. */
+export const UNSTARTED_AFTER_MS = 60_000;
+
 export const WEBHOOK_FAILURES = {
   targetRefused: 'WEBHOOK_TARGET_REFUSED',
   gone: 'WEBHOOK_DELIVERY_NOT_FOUND',

@@ -3,7 +3,8 @@ import { durableServiceDeps, type ModuleManifest } from '../platform/module.ts';
 import { createDispatchActivities } from '../../activities/dispatch/index.ts';
 import { ASSIGN_DRIVER } from './assign-driver.contract.ts';
 import { REFUND_PAYMENT } from './refund-payment.contract.ts';
-import { DELIVER_WEBHOOK } from './deliver-webhook.contract.ts';
+import { DELIVER_WEBHOOK, WEBHOOK_SWEEP } from './deliver-webhook.contract.ts';
+import { ensureOutboxSweepSchedule } from './outbox-schedule.ts';
 import { createAnalyticsService } from './analytics.service.ts';
 import { createAssignService } from './assign.service.ts';
 import { createDriverService } from './drivers.service.ts';
@@ -64,10 +65,21 @@ export const dispatchModule: ModuleManifest = {
     ];
   },
   activities: (w) => createDispatchActivities(w),
-  workflows: [ASSIGN_DRIVER.workflowType, REFUND_PAYMENT.workflowType, DELIVER_WEBHOOK.workflowType],
+  workflows: [
+    ASSIGN_DRIVER.workflowType,
+    REFUND_PAYMENT.workflowType,
+    DELIVER_WEBHOOK.workflowType,
+    WEBHOOK_SWEEP.workflowType,
+  ],
   demoSeed: seedDispatchDemo,
   // spec 002: { error: 'Unauthorized' | 'Insufficient permissions' | 'Resource not found' | 'Validation error',
   // details? }
   envelopes: { dispatch: dispatchEnvelope },
   rateLimits: DISPATCH_RATE_LIMITS,
+  onWorkerStart: async ({ client, config }) => {
+    await ensureOutboxSweepSchedule(client, {
+      taskQueue: config.temporal.taskQueue,
+      everyMs: config.dispatch.outboxSweepEveryMs,
+    });
+  },
 };

@@ -66,6 +66,8 @@ const EnvSchema = z.object({
     .pipe(z.array(z.url({ protocol: /^https?$/, error: 'expected http(s) URLs, comma-separated' }))),
   /** The HMAC-SHA256 key webhook deliveries are signed with (X-Ops-Signature). */
   DISPATCH_WEBHOOK_SECRET: secret.optional(),
+  /** How often recorded webhook deliveries whose run never started are started (the outbox sweep). */
+  WEBHOOK_OUTBOX_SWEEP_EVERY: duration.default('1m'),
   /** Outgoing webhooks to private, loopback or link-local addresses: refused unless 1 (tests, a local n8n). */
   WEBHOOK_ALLOW_PRIVATE: z.enum(['0', '1'], 'expected 1 (allow) or 0').default('0'),
 
@@ -189,6 +191,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     dispatch: {
       webhookUrls: env.DISPATCH_WEBHOOK_URLS,
       webhookSecret: env.DISPATCH_WEBHOOK_SECRET,
+      outboxSweepEveryMs: parseDuration(env.WEBHOOK_OUTBOX_SWEEP_EVERY),
     },
     webhooks: { allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE === '1' },
     cockpit: { deleteReplayWindowMs: parseDuration(env.DELETE_REPLAY_WINDOW) },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createTestContext, type TestContext } from '../support/context.ts';
 import { operatorKeyWith, seedDriver, seedOrder } from '../support/dispatch.ts';
+import { createOperator, login } from '../support/support.ts';
 
 let t: TestContext;
 let viewerKey: string;
@@ -49,6 +50,24 @@ describe('spec 002 envelopes', () => {
     const res = await t.anonymous.get('/api/admin/alerts');
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ success: false, error: { code: 'UNAUTHORIZED', message: expect.any(String) } });
+  });
+});
+
+describe('the operator session from /admin/login', () => {
+  test('opens the dispatch routes; a change from a foreign origin is refused and writes nothing', async () => {
+    const cookie = await login(t, await createOperator(t));
+    const o = await seedOrder(t);
+    expect((await t.anonymous.get(`/api/admin/orders/${o.code}`).set('Cookie', cookie)).status).toBe(200);
+    const forged = await t.anonymous
+      .put(`/api/admin/orders/${o.code}`)
+      .set('Cookie', cookie)
+      .set('Origin', 'https://evil.example')
+      .send({ notes: 'forged' });
+    expect(forged.status).toBe(403);
+    const ok = await t.anonymous.put(`/api/admin/orders/${o.code}`).set('Cookie', cookie).send({ notes: 'real' });
+    expect(ok.status).toBe(200);
+    const [row] = await t.sql(`select notes from dispatch_order where code = ?`, [o.code]);
+    expect(row.notes).toBe('real');
   });
 });
 

@@ -55,6 +55,7 @@ export function startTestWorker(target: WorkerTarget, extra: Record<string, stri
     TEMPORAL_ADDRESS: target.temporalAddress,
     TEMPORAL_TASK_QUEUE: target.taskQueue,
     ALERT_DETECTION_EVERY: '8760h',
+    WEBHOOK_OUTBOX_SWEEP_EVERY: '8760h',
     ...extra,
   });
 }

@@ -10,6 +10,7 @@ import { killHard, waitFor } from '../support/faults.ts';
 import { callsSince } from '../support/recording-proxy.ts';
 import { startTestWorker } from '../support/worker-process.ts';
 import { verifySignature } from '../../src/platform/webhooks/signature.ts';
+import { webhookSweepScheduleId } from '../../src/dispatch/deliver-webhook.contract.ts';
 
 // Its own worker processes on a private task queue (so one can be killed), with
 // webhook subscribers pointing at a local receiver, and Stripe behind a proxy
@@ -21,6 +22,7 @@ let receiver: Server;
 let stripeGate: Server;
 const workers: ChildProcess[] = [];
 let startWorker: () => Promise<ChildProcess>;
+let receiverPort: number;
 
 interface Received {
   path: string;
@@ -50,7 +52,7 @@ beforeAll(async () => {
       res.writeHead(left > 0 ? 503 : 200).end();
     });
   });
-  const receiverPort = await listen(receiver);
+  receiverPort = await listen(receiver);
   const upstream = new URL(t.env.stripeProxy);
   stripeGate = createServer((req, res) => {
     const hold = holdNextRefund && req.method === 'POST' && req.url === '/v1/refunds';
@@ -154,6 +156,23 @@ describe('outgoing webhooks', () => {
     await waitFor(async () => Boolean(await delivered()), 'the delivery recorded as delivered');
     const delivery = await delivered();
     expect(delivery.attempts.map((a: any) => a.statusCode)).toEqual([503, 503, 200]);
+  });
+});
+
+describe('the webhook outbox', () => {
+  test('a delivery recorded while Temporal was unreachable is started by the sweep schedule', async () => {
+    const o = await seedOrder(t);
+    const id = `whd_test_${randomUUID().slice(0, 8)}`;
+    const payload = { event: 'order.status_changed', data: { orderId: o.orderId, code: o.code, newStatus: 'x' } };
+    await t.sql(
+      `insert into webhook_delivery (id, event, url, payload, workflow_id, created_at)
+       values (?, 'order.status_changed', ?, ?::json, ?, now() - interval '5 minutes')`,
+      [id, `http://127.0.0.1:${receiverPort}/hooks/webhook/order-status`, JSON.stringify(payload), `webhook:${id}`],
+    );
+    await t.temporal.client.schedule.getHandle(webhookSweepScheduleId(taskQueue)).trigger();
+    await waitFor(async () => receivedFor('/hooks/webhook/order-status', 'code', o.code).length > 0, 'the sweep');
+    const [row] = await t.sql(`select status, attempts from webhook_delivery where id = ?`, [id]);
+    expect(row).toEqual({ status: 'delivered', attempts: 1 });
   });
 });
 

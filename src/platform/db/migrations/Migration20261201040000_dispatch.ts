@@ -286,6 +286,8 @@ export class Migration20261201040000_dispatch extends Migration {
         delivered_at timestamptz null
       );
       create index webhook_delivery_page_idx on webhook_delivery (created_at desc, id desc);
+      create index webhook_delivery_unstarted_idx on webhook_delivery (created_at)
+        where status = 'pending' and attempts = 0;
 
       create table webhook_attempt (
         id bigserial primary key,
