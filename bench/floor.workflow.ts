@@ -22,3 +22,15 @@ export async function local4Workflow(): Promise<string> {
   for (let i = 0; i < 3; i++) await local.noop();
   return local.noop();
 }
+
+/** One local activity: the shape of a manual driver assignment. */
+export async function local1Workflow(): Promise<string> {
+  return local.noop();
+}
+
+/** Local, regular, local: the shape of a refund (reserve, Stripe, settle). */
+export async function refundShapeWorkflow(): Promise<string> {
+  await local.noop();
+  await noop();
+  return local.noop();
+}

@@ -23,6 +23,7 @@ import { startTestWorker } from '../tests/support/worker-process.ts';
 import proto from '@temporalio/proto';
 import { clientDeleteWorkflowId } from '../src/cockpit/client-delete.contract.ts';
 import { freePort } from '../src/platform/launch/free-port.ts';
+import { dispatchReport, ordersFloorApp, seedOrders } from './dispatch.ts';
 
 /**
  * `npm run bench` / `./ops bench`: cockpit latency against floors measured in the
@@ -34,6 +35,7 @@ const ALERT_ROWS = Number(process.env.BENCH_ALERT_ROWS ?? (WORKFLOWS_MODE ? 10_0
 const READS = Number(process.env.BENCH_READS ?? 2000);
 const DELETES = Number(process.env.BENCH_DELETES ?? 40);
 const SUPPORT_CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? (WORKFLOWS_MODE ? 0 : 100_000));
+const DISPATCH = !WORKFLOWS_MODE && process.env.BENCH_ORDERS !== '0';
 const log = (m: string) => console.error(`[bench] ${m}`);
 
 async function listen(app: Koa): Promise<{ url: string; close: () => void }> {
@@ -84,6 +86,9 @@ async function main() {
       TEMPORAL_ADDRESS: temporalAddress,
       TEMPORAL_TASK_QUEUE: 'bench-ops',
       LOG_LEVEL: 'warn',
+      // The bench measures latency, not spec 002's per-operator budgets (the suite tests those).
+      DISPATCH_RATE_PER_MINUTE: '100000000',
+      DISPATCH_ANALYTICS_RATE_PER_MINUTE: '100000000',
     });
     const logger = createLogger('error');
     const orm = await openAppOrm(databaseUrl, 10);
@@ -151,6 +156,7 @@ async function main() {
       );
       await upsertOperatorAccount(orm.em.fork(), 'bench', 'bench-password');
     }
+    if (DISPATCH) await seedOrders((q, p) => conn.execute(q, p ?? []));
     await conn.execute('vacuum analyze');
 
     // Worker: the real workflows and activities, plus the floor workflow. The ops
@@ -275,6 +281,21 @@ async function main() {
       row('GET /admin/api/stats', await measure(READS, 200, () => get(`${api.url}/admin/api/stats`, session)), floor);
     }
 
+    let dispatchRatios: Record<string, number> = {};
+    if (DISPATCH) {
+      const ordersFloor = await listen(ordersFloorApp(pool));
+      stops.unshift(ordersFloor.close);
+      dispatchRatios = await dispatchReport({
+        sql: (q, p) => conn.execute(q, p ?? []),
+        apiUrl: api.url,
+        floorUrl: ordersFloor.url,
+        auth,
+        client: temporal.client,
+        reads: READS,
+        runs: DELETES,
+      });
+    }
+
     const bareRun = await measure(DELETES, 5, async (i) => {
       await temporal.client.workflow.execute('bareWorkflow', {
         workflowId: `bench-floor-${i}-${Date.now()}`,
@@ -369,6 +390,7 @@ async function main() {
       );
     }
     console.log(`${'full bootstrap p50 (target ≤ 150 ms)'.padEnd(44)} ${fmt(full.p50)}`);
+    if (DISPATCH) console.log(JSON.stringify(dispatchRatios));
     console.log('');
     if (engines) await workflowsReport(engines, { floor, deletes, full, replay });
     for (const [name, xs] of activityTimes) {

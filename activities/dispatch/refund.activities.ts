@@ -121,7 +121,7 @@ export function createRefundActivities(deps: { orm: MikroORM; stripe: Stripe | n
         );
         return { ok: true, stripeRefundId: refund.id };
       } catch (err) {
-        if (isFinalStripeRefusal(err)) return { ok: false, message: (err as Error).message };
+        if (isFinalStripeRefusal(err)) return { ok: false, message: (err as Error).message.slice(0, 500) };
         throw err; // network, rate limit, Stripe down: retried with the same key
       }
     },

@@ -7,12 +7,14 @@ import { workflowId } from '../platform/temporal/workflow-ids.ts';
 export const ASSIGN_DRIVER = { operation: 'assign', workflowType: 'assignDriverWorkflow' } as const;
 
 /**
- * `assign:<orderCode>:<assignment version>`: the version the request saw. Two
- * operators assigning the same order at once land on one run; once it has
- * assigned, the order's version moves on and the next assignment is a new run.
+ * `assign:<orderCode>:<orderId>.<assignment version>`: the order row (its id is its
+ * incarnation: an order re-created under the same code is a new row) and the
+ * assignment version the request saw. Two operators assigning the same order at
+ * once land on one run; once it has assigned, the version moves on and the next
+ * assignment is a new run.
  */
-export const assignWorkflowId = (orderCode: string, version: number) =>
-  workflowId(ASSIGN_DRIVER.operation, orderCode, String(version));
+export const assignWorkflowId = (orderCode: string, orderId: string, version: number) =>
+  workflowId(ASSIGN_DRIVER.operation, orderCode, `${orderId}.${version}`);
 
 export interface AssignDriverRequest {
   orderId: string;

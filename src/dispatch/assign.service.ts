@@ -30,15 +30,16 @@ export function createAssignService(deps: DurableServiceDeps) {
 
   return {
     async assign(code: string, req: { driverId?: string; reason?: string }, who: AuditContext): Promise<AssignOutcome> {
-      const [order] = (await em().execute('select id, assignment_version from dispatch_order where code = ?', [
-        code,
-      ])) as { id: string; assignment_version: number }[];
+      // One statement: the order's version, and whether the named driver exists.
+      const [order] = (await em().execute(
+        `select id, assignment_version,
+                (?::text is null or exists (select 1 from driver where id = ?)) as driver_known
+           from dispatch_order where code = ?`,
+        [req.driverId ?? null, req.driverId ?? null, code],
+      )) as { id: string; assignment_version: number; driver_known: boolean }[];
       if (!order) throw notFound('order');
-      if (req.driverId) {
-        const [driver] = (await em().execute('select 1 from driver where id = ?', [req.driverId])) as unknown[];
-        if (!driver) throw validationError([{ field: 'body.driverId', message: 'no driver has this id' }]);
-      }
-      const wfId = assignWorkflowId(code, order.assignment_version);
+      if (!order.driver_known) throw validationError([{ field: 'body.driverId', message: 'no driver has this id' }]);
+      const wfId = assignWorkflowId(code, order.id, order.assignment_version);
       const handle = await startOrAttach<AssignDriverWorkflow>(deps.temporal, {
         workflowType: ASSIGN_DRIVER.workflowType,
         workflowId: wfId,

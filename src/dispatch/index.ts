@@ -48,8 +48,8 @@ export const dispatchModule: ModuleManifest = {
     return [
       createDispatchRoutes({
         auth: p.operators.guard(),
-        standard: perAdminBudget(p.limits.rateLimit, 'standard', DISPATCH_RATE_LIMITS),
-        analytics: perAdminBudget(p.limits.rateLimit, 'analytics', DISPATCH_RATE_LIMITS),
+        standard: perAdminBudget(p.limits.rateLimit, 'standard', p.config.dispatch.rateLimits),
+        analytics: perAdminBudget(p.limits.rateLimit, 'analytics', p.config.dispatch.rateLimits),
         orders,
         assign,
         updates: createOrderUpdates({ ...durable, assign, reads: orders, webhookUrls }),

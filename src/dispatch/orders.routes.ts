@@ -62,7 +62,7 @@ export function addOrderRoutes(r: ModuleRouter, d: DispatchRouteDeps) {
       );
       ctx.state.workflowId = out.workflowId;
       if (out.state === 'running') return stillRunning(out);
-      const order = await d.orders.detail(params.code);
+      const order = await d.orders.summary(params.code);
       return {
         body: {
           id: order.id,

@@ -51,6 +51,13 @@ export function createOrderReads(deps: { em: () => EntityManager }) {
       };
     },
 
+    /** The order as the list shows it (one statement): what an assignment answers. */
+    async summary(code: string) {
+      const [row] = await sql<OrderRow>(`${ORDER_SELECT} where o.code = ?`, [code]);
+      if (!row) throw notFound('order');
+      return presentOrder(row);
+    },
+
     async detail(code: string) {
       const [row] = await sql<OrderRow>(`${ORDER_SELECT} where o.code = ?`, [code]);
       if (!row) throw notFound('order');

@@ -8,9 +8,10 @@ import type { RefundReason } from './entities/payment.entity.ts';
 export const REFUND_PAYMENT = { operation: 'refund', workflowType: 'refundPaymentWorkflow' } as const;
 
 /**
- * `refund:<paymentId>:<caller>:<Idempotency-Key>`: the key is the caller's own
- * (two callers choosing the same key never meet), and it is also the key Stripe
- * sees, so a retried run can never refund twice.
+ * `refund:<paymentId>:<caller>:<Idempotency-Key>`: the key is the calling
+ * credential's own (`<kind>:<name>`, so two callers choosing the same key never
+ * meet), and the whole ID is the key Stripe sees, so a retried run can never
+ * refund twice.
  */
 export const refundWorkflowId = (paymentId: string, caller: string, key: string) =>
   workflowId(REFUND_PAYMENT.operation, paymentId, caller, key);

@@ -128,7 +128,7 @@ export function createRefundService(deps: DurableServiceDeps) {
       const [payment] = await sql<{ id: string }>('select id from dispatch_payment where id = ?', [req.paymentId]);
       if (!payment) throw notFound('payment');
       const requestHash = refundRequestHash(req);
-      const wfId = refundWorkflowId(req.paymentId, who.actorId, key);
+      const wfId = refundWorkflowId(req.paymentId, `${who.actorType}:${who.actorId}`, key);
       const [earlier] = await sql<{ request_hash: string }>(
         'select request_hash from dispatch_refund where workflow_id = ?',
         [wfId],

@@ -64,6 +64,9 @@ const EnvSchema = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(z.url({ protocol: /^https?$/, error: 'expected http(s) URLs, comma-separated' }))),
+  /** Spec 002 §7 budgets per operator and minute: every dispatch route, and the analytics summary. */
+  DISPATCH_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(100),
+  DISPATCH_ANALYTICS_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   /** The HMAC-SHA256 key webhook deliveries are signed with (X-Ops-Signature). */
   DISPATCH_WEBHOOK_SECRET: secret.optional(),
   /** How often recorded webhook deliveries whose run never started are started (the outbox sweep). */
@@ -192,6 +195,11 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       webhookUrls: env.DISPATCH_WEBHOOK_URLS,
       webhookSecret: env.DISPATCH_WEBHOOK_SECRET,
       outboxSweepEveryMs: parseDuration(env.WEBHOOK_OUTBOX_SWEEP_EVERY),
+      rateLimits: {
+        standard: env.DISPATCH_RATE_PER_MINUTE,
+        analytics: env.DISPATCH_ANALYTICS_RATE_PER_MINUTE,
+        bulk: 10,
+      },
     },
     webhooks: { allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE === '1' },
     cockpit: { deleteReplayWindowMs: parseDuration(env.DELETE_REPLAY_WINDOW) },

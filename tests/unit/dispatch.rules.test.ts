@@ -183,8 +183,8 @@ describe('dispatch schemas', () => {
 
 describe('dispatch workflow IDs and search', () => {
   test('IDs name the operation and its business key', () => {
-    expect(assignWorkflowId('ABC123', 2)).toBe('assign:ABC123:2');
-    expect(refundWorkflowId('pay_1', 'alice', 'k1')).toBe('refund:pay_1:alice:k1');
+    expect(assignWorkflowId('ABC123', 'ord_1', 2)).toBe('assign:ABC123:ord_1.2');
+    expect(refundWorkflowId('pay_1', 'operator-key:alice', 'k1')).toBe('refund:pay_1:operator-key:alice:k1');
   });
 
   test("search text matches the caller's % and _ literally", () => {

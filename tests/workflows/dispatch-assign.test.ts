@@ -33,10 +33,10 @@ describe('POST /api/admin/orders/:code/assign', () => {
       driverId: driver,
       driver: { id: driver, user: { id: `usr_${driver}`, name: `Driver ${driver}`, email: expect.any(String) } },
       customer: { id: o.customerId },
-      workflowId: `assign:${o.code}:0`,
+      workflowId: `assign:${o.code}:${o.orderId}.0`,
     });
     expect(await activeAssignments(driver)).toEqual([{ order_id: o.orderId }]);
-    expect(await searchAttributesOf(t.temporal.client, `assign:${o.code}:0`)).toMatchObject({
+    expect(await searchAttributesOf(t.temporal.client, `assign:${o.code}:${o.orderId}.0`)).toMatchObject({
       operation: 'assign',
       tenantId: o.code,
       actor: 'operator-key:test-operator',
@@ -80,8 +80,8 @@ describe('POST /api/admin/orders/:code/assign', () => {
       [o.orderId],
     );
     expect(runs).toEqual([
-      { workflow_id: `assign:${o.code}:0`, status: 'released' },
-      { workflow_id: `assign:${o.code}:1`, status: 'active' },
+      { workflow_id: `assign:${o.code}:${o.orderId}.0`, status: 'released' },
+      { workflow_id: `assign:${o.code}:${o.orderId}.1`, status: 'active' },
     ]);
   });
 

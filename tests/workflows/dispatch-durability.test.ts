@@ -196,7 +196,7 @@ describe('a worker killed mid-refund', () => {
     const calls = (await callsSince(t.env.stripeProxy, since)).filter((c) => c.path === '/v1/refunds');
     expect(calls.length).toBeGreaterThanOrEqual(2);
     expect(new Set(calls.map((c) => c.idempotencyKey))).toEqual(
-      new Set([`refund:${o.paymentId}:test-operator:${key}`]),
+      new Set([`refund:${o.paymentId}:operator-key:test-operator:${key}`]),
     );
     const [payment] = await t.sql(`select refunded_pence, pending_refund_pence from dispatch_payment where id = ?`, [
       o.paymentId,

@@ -45,7 +45,7 @@ describe('POST /api/admin/refunds', () => {
     });
     const calls = await stripeRefundsSince(since);
     expect(calls).toHaveLength(1);
-    expect(calls[0].idempotencyKey).toBe(`refund:${o.paymentId}:test-operator:${key}`);
+    expect(calls[0].idempotencyKey).toBe(`refund:${o.paymentId}:operator-key:test-operator:${key}`);
     expect(await payment(o.paymentId)).toEqual({
       refunded_pence: 5000,
       pending_refund_pence: 0,

@@ -150,8 +150,13 @@ export class Migration20261201040000_dispatch extends Migration {
       create index dispatch_order_area_page_idx on dispatch_order (area, created_at desc, id desc);
       create index dispatch_order_driver_idx on dispatch_order (driver_id, created_at desc, id desc);
       create index dispatch_order_search_idx on dispatch_order using gin (search_text gin_trgm_ops);
-      create index dispatch_order_late_idx on dispatch_order (lower(job_window))
-        where status in ('assigned', 'in_progress');
+      -- late pickups (assigned past their slot's start) and late deliveries (in progress past its end)
+      create index dispatch_order_late_pickup_idx on dispatch_order (lower(job_window)) where status = 'assigned';
+      create index dispatch_order_late_delivery_idx on dispatch_order (upper(job_window))
+        where status = 'in_progress';
+      -- q fast paths: an order code prefix, a customer's exact email
+      create index dispatch_order_code_prefix_idx on dispatch_order (code text_pattern_ops);
+      create index dispatch_order_email_idx on dispatch_order (lower(customer_email), created_at desc, id desc);
 
       -- a customer renamed is found under the new name
       create function dispatch_customer_follow() returns trigger language plpgsql as $$
