@@ -88,6 +88,7 @@ async function main() {
       LOG_LEVEL: 'warn',
       // The bench measures latency, not spec 002's per-operator budgets (the suite tests those).
       DISPATCH_RATE_PER_MINUTE: '100000000',
+      CALLER_JWT_SECRET: 'bench-caller-jwt-secret-0123456789abcdef',
       DISPATCH_ANALYTICS_RATE_PER_MINUTE: '100000000',
     });
     const logger = createLogger('error');

@@ -5,9 +5,16 @@ import { cockpitModule } from './cockpit/index.ts';
 import { controlModule } from './control/index.ts';
 import { supportModule } from './support/index.ts';
 import { dispatchModule } from './dispatch/index.ts';
+import { callerModule } from './caller/index.ts';
 
 /** The one list of the platform's modules. The API, the worker, the launcher and the tests assemble from it. */
-export const MODULES: readonly ModuleManifest[] = [cockpitModule, controlModule, supportModule, dispatchModule];
+export const MODULES: readonly ModuleManifest[] = [
+  cockpitModule,
+  controlModule,
+  supportModule,
+  dispatchModule,
+  callerModule,
+];
 
 /** Every entity: the shared tenant's and each module's (the platform adds its own). */
 export const appEntities = [...tenantEntities, ...MODULES.flatMap((m) => m.entities)];

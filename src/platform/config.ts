@@ -74,6 +74,17 @@ const EnvSchema = z.object({
   /** Outgoing webhooks to private, loopback or link-local addresses: refused unless 1 (tests, a local n8n). */
   WEBHOOK_ALLOW_PRIVATE: z.enum(['0', '1'], 'expected 1 (allow) or 0').default('0'),
 
+  /** Caller (spec 003): the HS256 key its JWTs are signed with (./ops start generates one and keeps it). */
+  CALLER_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  CALLER_TOKEN_TTL: duration.default('1h'),
+  /**
+   * The public base URL Twilio calls back (status callbacks): the signature
+   * Twilio sends is over this URL, so it must be the one Twilio was given.
+   */
+  CALLER_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Where the answered call's audio is streamed: the agent's conversation endpoint (agent_id is added). */
+  ELEVENLABS_STREAM_URL: z.url({ protocol: /^wss?$/ }).default('wss://api.elevenlabs.io/v1/convai/conversation'),
+
   /** Optional operator API key seeded at start (dev and tests); never has a default. */
   OPS_ADMIN_API_KEY: secret.optional(),
   /** The `admin` operator's password, set by ./ops start when given; never has a default. */
@@ -202,6 +213,12 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       },
     },
     webhooks: { allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE === '1' },
+    caller: {
+      jwtSecret: env.CALLER_JWT_SECRET,
+      tokenTtlMs: parseDuration(env.CALLER_TOKEN_TTL),
+      publicUrl: env.CALLER_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`,
+      streamUrl: env.ELEVENLABS_STREAM_URL,
+    },
     cockpit: { deleteReplayWindowMs: parseDuration(env.DELETE_REPLAY_WINDOW) },
     alerts: {
       detectionEveryMs: parseDuration(env.ALERT_DETECTION_EVERY),

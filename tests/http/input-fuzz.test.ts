@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import request from 'supertest';
 import { createTestContext, type TestContext } from '../support/context.ts';
-import { CONTROL_KEYS } from '../support/env.ts';
+import { CALLER_JWT_SECRET, CONTROL_KEYS } from '../support/env.ts';
+import { createTokenIssuer } from '../../src/caller/caller-tokens.ts';
 import { createOperator, login } from '../support/support.ts';
 
 // Every route of the OpenAPI document, with the credential it needs, gets
@@ -11,6 +12,7 @@ import { createOperator, login } from '../support/support.ts';
 let t: TestContext;
 let cookie: string;
 let conversation: { id: string; token: string };
+let callerTokens: { admin: string; client: string };
 beforeAll(async () => {
   t = await createTestContext();
   // Per-address budgets spent by earlier test files of this worker would refuse the setup below.
@@ -19,6 +21,21 @@ beforeAll(async () => {
   await t.sql(`insert into client (id, business_name) values ('fuzz-tenant', 'Fuzz') on conflict do nothing`);
   const started = await t.anonymous.post('/api/support/conversations').send({ tenantId: 'fuzz-tenant' });
   conversation = { id: started.body.conversationId, token: started.body.conversationToken };
+  // Caller (spec 003): an admin token, and a token of a client the admin routes (probed on 'fuzz-tenant',
+  // which they may reset or delete) never touch.
+  await t.sql(
+    `insert into caller_client (id, agent_id, twilio_phone_number, full_name, email, phone, secret_hash)
+     values ('fuzz-tenant', 'agent_fuzz', '+18005550001', 'Fuzz', 'fuzz@example.com', '+12125550001', 'x'),
+            ('fuzz-secure', 'agent_fuzz', '+18005550002', 'Fuzz', 'fuzz-secure@example.com', '+12125550002', 'x')
+     on conflict do nothing`,
+  );
+  const tokens = createTokenIssuer({ secret: CALLER_JWT_SECRET, ttlMs: 3_600_000 });
+  const account = await createOperator(t);
+  await t.sql(`update operator_account set role = 'admin' where username = ?`, [account.username]);
+  callerTokens = {
+    admin: (await tokens.issue('admin', { sub: account.username })).token,
+    client: (await tokens.issue('client', { sub: 'fuzz-secure', sv: 1 })).token,
+  };
 });
 afterAll(async () => {
   // Budgets spent here must not follow the next test file of this worker.
@@ -127,6 +144,8 @@ function send(op: Operation, url: string, body?: unknown) {
   if (op.security === 'operatorKey') req = req.set('Authorization', `Bearer ${t.env.operatorKey}`);
   if (op.security === 'internalSecret') req = req.set('x-book8-internal-secret', CONTROL_KEYS.readonly);
   if (op.security === 'sessionCookie') req = req.set('Cookie', cookie);
+  if (op.security === 'callerAdminToken') req = req.set('Authorization', `Bearer ${callerTokens.admin}`);
+  if (op.security === 'callerClientToken') req = req.set('Authorization', `Bearer ${callerTokens.client}`);
   if (op.security === 'conversationToken') req = req.set('X-Conversation-Token', conversation.token);
   if (body !== undefined) req = req.set('Content-Type', 'application/json').send(JSON.stringify(body));
   return req.ok(() => true);

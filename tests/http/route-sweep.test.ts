@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type request from 'supertest';
 import { createTestContext, type TestContext } from '../support/context.ts';
-import { CONTROL_KEYS } from '../support/env.ts';
+import { CALLER_JWT_SECRET, CONTROL_KEYS } from '../support/env.ts';
+import { upsertOperatorAccount } from '../../src/platform/auth/operator-accounts.ts';
+import { createTokenIssuer } from '../../src/caller/caller-tokens.ts';
 import { upsertOperatorKey } from '../../src/platform/auth/api-keys.ts';
 import { ROLES, type Role } from '../../src/platform/auth/roles.ts';
 
@@ -11,6 +13,9 @@ import { ROLES, type Role } from '../../src/platform/auth/roles.ts';
 
 let t: TestContext;
 const keys: Record<Role, string> = { viewer: '', operator: '', admin: '' };
+/** Caller (spec 003) admin JWTs of operator accounts with each role, and one client token. */
+const adminTokens: Record<Role, string> = { viewer: '', operator: '', admin: '' };
+let clientToken = '';
 interface Route {
   method: string;
   path: string;
@@ -26,6 +31,17 @@ beforeAll(async () => {
     keys[role] = `ops_sweep_${role}_${'x'.repeat(30)}`;
     await upsertOperatorKey(t.orm.em.fork(), `sweep-${role}`, keys[role], role);
   }
+  const tokens = createTokenIssuer({ secret: CALLER_JWT_SECRET, ttlMs: 3_600_000 });
+  for (const role of ROLES) {
+    await upsertOperatorAccount(t.orm.em.fork(), `sweep-account-${role}`, `sweep-password-${role}`, role);
+    adminTokens[role] = (await tokens.issue('admin', { sub: `sweep-account-${role}` })).token;
+  }
+  await t.sql(
+    `insert into caller_client (id, agent_id, twilio_phone_number, full_name, email, phone, secret_hash)
+     values ('sweep-client', 'agent_sweep', '+18005550000', 'Sweep', 'sweep@example.com', '+12125550000', 'x')
+     on conflict do nothing`,
+  );
+  clientToken = (await tokens.issue('client', { sub: 'sweep-client', sv: 1 })).token;
   const doc = (await t.anonymous.get('/openapi.json')).body;
   routes = Object.entries<any>(doc.paths).flatMap(([path, ops]) =>
     Object.entries<any>(ops).map(([method, op]) => ({
@@ -44,6 +60,8 @@ afterAll(async () => {
 
 /** The credential of a principal with `role`, in the form the route accepts. */
 function as(req: request.Test, route: Route, role: Role): request.Test {
+  if (route.schemes.includes('callerAdminToken')) return req.set('Authorization', `Bearer ${adminTokens[role]}`);
+  if (route.schemes.includes('callerClientToken')) return req.set('Authorization', `Bearer ${clientToken}`);
   if (route.schemes.includes('operatorKey')) return req.set('Authorization', `Bearer ${keys[role]}`);
   const control = { viewer: CONTROL_KEYS.readonly, operator: CONTROL_KEYS.n8n, admin: CONTROL_KEYS.admin }[role];
   return req.set('x-book8-internal-secret', control);
@@ -81,7 +99,9 @@ describe('every route enforces its access', () => {
   test("a principal below the route's role gets 403; one with the role gets past authentication", async () => {
     const wrong: string[] = [];
     for (const r of routes.filter((x) => x.role !== 'public')) {
-      for (const role of below(r.role)) {
+      // A client token has no role ladder: it is the client itself, scoped to its own account.
+      const ladder = r.schemes.includes('callerClientToken') ? [] : below(r.role);
+      for (const role of ladder) {
         const res = await as(send(r), r, role);
         if (res.status !== 403) wrong.push(`${role} on ${r.method} ${r.path} → ${res.status}, expected 403`);
       }

@@ -7,7 +7,7 @@ import { connectTemporal, type TemporalHandle } from '../../src/platform/tempora
 import { createLogger, type Logger } from '../../src/platform/observability/logger.ts';
 import { buildApi } from '../../src/api.ts';
 import { openRateLimiter } from '../../src/platform/ratelimit/rate-limit.ts';
-import { CONTROL_KEYS, testEnv } from './env.ts';
+import { CALLER_JWT_SECRET, CONTROL_KEYS, testEnv } from './env.ts';
 
 export interface TestContext {
   orm: MikroORM;
@@ -43,6 +43,7 @@ export async function createTestContext(
     OPS_KEY_N8N: CONTROL_KEYS.n8n,
     OPS_INTERNAL_SECRET: CONTROL_KEYS.legacy,
     OPS_KEY_READONLY: CONTROL_KEYS.readonly,
+    CALLER_JWT_SECRET: CALLER_JWT_SECRET,
     // Every test talks from 127.0.0.1: per-IP auth budgets are set out of the way
     // here, and the tests of those budgets set them back.
     LOGIN_ATTEMPTS_PER_IP: '100000',

@@ -22,3 +22,6 @@ export const CONTROL_KEYS = {
   legacy: 'test-legacy-key-0123456789abcde',
   readonly: 'test-readonly-key-0123456789abc',
 };
+
+/** The key the test API signs caller (spec 003) JWTs with. */
+export const CALLER_JWT_SECRET = 'test-caller-jwt-secret-0123456789abcdef';

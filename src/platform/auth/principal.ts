@@ -2,7 +2,7 @@ import type { Role } from './roles.ts';
 
 /** Who is acting. Every authenticator produces one; audit events record it. */
 export interface Principal {
-  kind: 'operator-key' | 'operator-session' | 'control-key' | 'system';
+  kind: 'operator-key' | 'operator-session' | 'operator-token' | 'caller-client' | 'control-key' | 'system';
   id: string;
   name: string;
   role: Role;

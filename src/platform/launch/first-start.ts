@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -56,15 +57,23 @@ export async function prepareCredentials(
 }
 
 /**
- * A control plane key generated for the demo is kept in the data directory (mode
- * 0600), so every start answers with the same key and automation keeps working.
+ * A secret generated on the first start is kept in the data directory (mode
+ * 0600), so every start uses the same one: automation keeps its key, tokens
+ * signed before a restart stay valid.
  */
-export function demoControlKey(dataDir: string): { key: string; file: string; created: boolean } {
-  const file = join(resolve(dataDir), 'generated-control-key');
+function keptSecret(dataDir: string, name: string, make: () => string) {
+  const file = join(resolve(dataDir), name);
   if (existsSync(file)) return { key: readFileSync(file, 'utf8').trim(), file, created: false };
-  const key = generateApiKey();
+  const key = make();
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${key}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   return { key, file, created: true };
 }
+
+/** The control plane key generated for the demo (printed once, when made). */
+export const demoControlKey = (dataDir: string) => keptSecret(dataDir, 'generated-control-key', generateApiKey);
+
+/** The key caller JWTs are signed with when CALLER_JWT_SECRET is not set. */
+export const callerJwtSecret = (dataDir: string) =>
+  keptSecret(dataDir, 'generated-caller-jwt-secret', () => randomBytes(32).toString('base64url')).key;

@@ -5,7 +5,7 @@ import { migrate, openOrm } from '../db/orm.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OrmSetup } from '../db/orm.ts';
 import { migrationsList } from '../db/migrations/index.ts';
-import { demoControlKey, prepareCredentials } from './first-start.ts';
+import { demoControlKey, callerJwtSecret, prepareCredentials } from './first-start.ts';
 import { startEmbeddedPostgres, type EmbeddedPg } from './embedded-postgres.ts';
 import { startTemporalDevServer, type DevServer } from './temporal-dev-server.ts';
 import { ensureDatabase } from './ephemeral-services.ts';
@@ -131,6 +131,7 @@ async function start(plan: LaunchPlan, flags: { demo: boolean }): Promise<void> 
       ...process.env,
       ...demoEnv,
       OPS_KEY_ADMIN: controlKey,
+      CALLER_JWT_SECRET: process.env.CALLER_JWT_SECRET || callerJwtSecret(config.dataDir),
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporalAddress,
     };

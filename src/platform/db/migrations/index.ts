@@ -7,6 +7,7 @@ import { Migration20261201010000_session_idle } from './Migration20261201010000_
 import { Migration20261201020000_operator_identity } from './Migration20261201020000_operator_identity.ts';
 import { Migration20261201030000_answers_as_sent } from './Migration20261201030000_answers_as_sent.ts';
 import { Migration20261201040000_dispatch } from './Migration20261201040000_dispatch.ts';
+import { Migration20261201050000_caller } from './Migration20261201050000_caller.ts';
 
 /** Every committed migration, in order. Listed explicitly so no file globbing happens at run time. */
 export const migrationsList = [
@@ -19,4 +20,5 @@ export const migrationsList = [
   { name: 'Migration20261201020000_operator_identity', class: Migration20261201020000_operator_identity },
   { name: 'Migration20261201030000_answers_as_sent', class: Migration20261201030000_answers_as_sent },
   { name: 'Migration20261201040000_dispatch', class: Migration20261201040000_dispatch },
+  { name: 'Migration20261201050000_caller', class: Migration20261201050000_caller },
 ];

@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import {
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import twilio from 'twilio';
+import type { DurableServiceDeps } from '../platform/module.ts';
+import type { AuditContext } from '../platform/audit/audit.ts';
+import { AppError, notFound } from '../platform/http/errors.ts';
+import { findApplicationFailure, runSummary } from '../platform/temporal/runs.ts';
+import { runSearchAttributes } from '../platform/temporal/search-attributes.ts';
+import {
+  CALL_FAILURES,
+  PLACE_CALL,
+  callStatusSignal,
+  callWorkflowId,
+  placementUpdate,
+  type Placement,
+  type PlaceCallWorkflow,
+} from './place-call.contract.ts';
+import { isCallStatus } from './call-status.rules.ts';
+import { maskPhone } from './phone.rules.ts';
+import { callOperationUrl, statusCallbackUrl } from './caller.paths.ts';
+import type { ClientService } from './clients.service.ts';
+
+export type MakeCallOutcome =
+  | { state: 'placed'; workflowId: string; placement: Placement }
+  | { state: 'running'; workflowId: string; statusUrl: string };
+
+const FAILURE_STATUS: Record<string, number> = {
+  [CALL_FAILURES.clientNotFound]: 404,
+  [CALL_FAILURES.twilioRefused]: 502,
+  [CALL_FAILURES.outcomeUnknown]: 500,
+};
+
+export function createCallService(
+  deps: DurableServiceDeps & { clients: ClientService; twilioAuthToken?: string; publicUrl: string },
+) {
+  const em = () => deps.orm.em as EntityManager;
+
+  /** The placement a finished run left in the call row (a retry after the call is over). */
+  async function placedBefore(wfId: string, phone: string): Promise<Placement | null> {
+    const [row] = (await em().execute('select id, call_sid, request_id, phone from caller_call where workflow_id = ?', [
+      wfId,
+    ])) as { id: string; call_sid: string | null; request_id: string; phone: string }[];
+    if (!row?.call_sid) return null;
+    if (row.phone !== phone) throw keyReused();
+    return { callId: row.id, callSid: row.call_sid, requestId: row.request_id };
+  }
+
+  return {
+    /**
+     * Starts (or joins) call:<clientId>:<caller>:<key> with an update that answers
+     * once Twilio has the call: a duplicate request joins the same run and gets
+     * the same SID; the call is placed once.
+     */
+    async makeCall(
+      clientId: string,
+      phone: string,
+      caller: string,
+      key: string,
+      who: AuditContext,
+    ): Promise<MakeCallOutcome> {
+      const client = await deps.clients.clientRow(clientId);
+      if (client.status !== 'Active') throw new AppError(403, CALL_FAILURES.clientInactive, 'Client is not active');
+      const wfId = callWorkflowId(clientId, caller, key);
+      const labels = { operation: PLACE_CALL.operation, tenantId: clientId, actor: `${who.actorType}:${who.actorId}` };
+      const summary = `Call ${maskPhone(phone)} for ${clientId}`;
+      const start = new WithStartWorkflowOperation<PlaceCallWorkflow>(PLACE_CALL.workflowType, {
+        workflowId: wfId,
+        taskQueue: deps.taskQueue,
+        args: [
+          {
+            callId: `call_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+            clientId,
+            requestId: key,
+            phone,
+            audit: who,
+          },
+        ],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+        typedSearchAttributes: runSearchAttributes(labels),
+        memo: { actor: labels.actor, requestId: who.requestId },
+        staticSummary: runSummary({ summary, labels }),
+      });
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<null>((r) => (timer = setTimeout(() => r(null), deps.syncWaitMs)));
+      try {
+        const placement = await Promise.race([
+          deps.temporal.workflow.executeUpdateWithStart(placementUpdate, { startWorkflowOperation: start }),
+          timeout,
+        ]);
+        if (!placement) return { state: 'running', workflowId: wfId, statusUrl: callOperationUrl(wfId) };
+        const done = await placedBefore(wfId, phone);
+        return { state: 'placed', workflowId: wfId, placement: done ?? placement };
+      } catch (err) {
+        if (err instanceof AppError) throw err;
+        if (err instanceof WorkflowExecutionAlreadyStartedError) {
+          const done = await placedBefore(wfId, phone);
+          if (done) return { state: 'placed', workflowId: wfId, placement: done };
+        }
+        const failure = err instanceof WorkflowUpdateFailedError ? findApplicationFailure(err) : null;
+        const status = failure?.type ? FAILURE_STATUS[failure.type] : undefined;
+        if (status === 404) throw notFound('client', 'Client not found');
+        if (status) throw new AppError(status, failure!.type!, failure!.message, { details: { workflowId: wfId } });
+        throw new AppError(
+          503,
+          'WORKFLOW_ENGINE_UNAVAILABLE',
+          'Could not place the call now; retry with the same key',
+          {
+            cause: err,
+          },
+        );
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+
+    /**
+     * A Twilio status callback: its X-Twilio-Signature is checked by the Twilio
+     * SDK over the URL Twilio was given; each (call, SequenceNumber) is accepted
+     * once, then handed to the call's run as a signal.
+     */
+    async statusCallback(callId: string, signature: string, params: Record<string, string>) {
+      const url = statusCallbackUrl(deps.publicUrl, callId);
+      // Without TWILIO_AUTH_TOKEN nothing can be verified, so nothing is accepted.
+      if (!deps.twilioAuthToken || !signature || !twilio.validateRequest(deps.twilioAuthToken, signature, url, params))
+        throw new AppError(403, 'INVALID_SIGNATURE', 'The request is not signed by Twilio');
+      const [call] = (await em().execute('select id, call_sid, workflow_id from caller_call where id = ?', [
+        callId,
+      ])) as {
+        id: string;
+        call_sid: string | null;
+        workflow_id: string | null;
+      }[];
+      if (!call || !call.workflow_id || (call.call_sid && params.CallSid !== call.call_sid))
+        throw notFound('call', 'Call not found');
+      const status = params.CallStatus;
+      const sequenceNumber = Number(params.SequenceNumber);
+      if (!isCallStatus(status) || !Number.isInteger(sequenceNumber) || sequenceNumber < 0)
+        throw new AppError(400, 'VALIDATION_ERROR', 'CallStatus and SequenceNumber are required', {
+          details: { issues: [{ field: 'body.CallStatus', message: 'must be a Twilio call status' }] },
+        });
+      const accepted = (await em().execute(
+        `insert into caller_call_event (call_id, sequence_number, status) values (?, ?, ?)
+          on conflict do nothing returning call_id`,
+        [callId, sequenceNumber, status],
+      )) as unknown[];
+      if (!accepted.length) throw new AppError(409, 'DUPLICATE_CALLBACK', 'This callback was already received');
+      const duration = params.CallDuration ? Number(params.CallDuration) : undefined;
+      const signalled = await deps.temporal.workflow
+        .getHandle(call.workflow_id)
+        .signal(callStatusSignal, {
+          status,
+          sequenceNumber,
+          ...(duration !== undefined && Number.isInteger(duration) ? { duration } : {}),
+          ...(params.RecordingUrl?.startsWith('https://') ? { recordingUrl: params.RecordingUrl } : {}),
+        })
+        .then(
+          () => true,
+          // The run stopped following the call (final status, or four hours): nothing left to move.
+          () => false,
+        );
+      return { received: true, applied: signalled };
+    },
+
+    async operation(wfId: string) {
+      if (!wfId.startsWith(`${PLACE_CALL.operation}:`)) throw notFound('operation', 'Operation not found');
+      const desc = await deps.temporal.workflow
+        .getHandle(wfId)
+        .describe()
+        .catch(() => null);
+      if (!desc) throw notFound('operation', 'Operation not found');
+      const [row] = (await em().execute('select id, call_sid, status from caller_call where workflow_id = ?', [
+        wfId,
+      ])) as {
+        id: string;
+        call_sid: string | null;
+        status: string;
+      }[];
+      return {
+        workflowId: wfId,
+        runStatus: desc.status.name,
+        ...(row ? { callId: row.id, callSid: row.call_sid, status: row.status } : {}),
+      };
+    },
+  };
+}
+
+const keyReused = () =>
+  new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used to call another number');
+
+export type CallService = ReturnType<typeof createCallService>;

@@ -1,0 +1,2 @@
+export * from './caller-client.entity.ts';
+export * from './caller-call.entity.ts';
