@@ -30,6 +30,7 @@ export function createCallActivities(deps: {
   twilio: TwilioClient | null;
   publicUrl: string;
   streamUrl: string;
+  statusEvents: string[];
 }) {
   const fork = () => deps.orm.em.fork() as EntityManager;
   const callOf = async (em: EntityManager, id: string) =>
@@ -88,13 +89,11 @@ export function createCallActivities(deps: {
       };
       if (!claimed.length) {
         const since = new Date(new Date(row.dial_started_at!).getTime() - 60_000);
-        const found = await deps.twilio.calls.list({
-          to: row.phone,
-          from: row.from_number,
-          startTimeAfter: since,
-          limit: 20,
-        });
-        const mine = found.find((c) => c.to === row.phone && c.from === row.from_number);
+        // Twilio's own list, newest first, by the numbers this intent dials; only a call created since it counts.
+        const { instances } = await deps.twilio.calls.page({ to: row.phone, from: row.from_number, pageSize: 20 });
+        const mine = instances.find(
+          (c) => c.to === row.phone && c.from === row.from_number && new Date(c.dateCreated) >= since,
+        );
         if (mine) return record(mine.sid);
         throw fail(
           'An earlier attempt may have placed this call and Twilio does not show it: not dialling again',
@@ -108,7 +107,7 @@ export function createCallActivities(deps: {
           twiml: agentTwiml(deps.streamUrl, row.agent_id, row.id),
           statusCallback: statusCallbackUrl(deps.publicUrl, row.id),
           statusCallbackMethod: 'POST',
-          statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+          ...(deps.statusEvents.length ? { statusCallbackEvent: deps.statusEvents } : {}),
         });
         return record(call.sid);
       } catch (err) {
@@ -124,17 +123,26 @@ export function createCallActivities(deps: {
     },
 
     /** Moves the call forward on a status callback (never backwards, never out of a final status). */
-    async applyCallStatus(input: { callId: string } & CallStatusUpdate): Promise<{ status: CallStatus }> {
+    async applyCallStatus(
+      input: { callId: string; note?: string } & CallStatusUpdate,
+    ): Promise<{ status: CallStatus }> {
       return fork().transactional(async (tx) => {
         const [row] = (await tx.execute('select status from caller_call where id = ? for update', [input.callId])) as {
           status: CallStatus;
         }[];
         if (!row || !advances(row.status, input.status)) return { status: row?.status ?? input.status };
         await tx.execute(
-          `update caller_call set status = ?, duration = coalesce(?, duration), recording_url = coalesce(?,
-            recording_url),
+          `update caller_call set status = ?, duration = coalesce(?, duration),
+              recording_url = coalesce(?, recording_url), agent_notes = coalesce(?, agent_notes),
               end_time = case when ? then now() else end_time end, updated_at = now() where id = ?`,
-          [input.status, input.duration ?? null, input.recordingUrl ?? null, isTerminal(input.status), input.callId],
+          [
+            input.status,
+            input.duration ?? null,
+            input.recordingUrl ?? null,
+            input.note ?? null,
+            isTerminal(input.status),
+            input.callId,
+          ],
         );
         return { status: input.status };
       });

@@ -9,6 +9,7 @@ export function createCallerActivities(deps: { orm: MikroORM; config: Config }) 
     twilio: createTwilioClient(deps.config.twilio),
     publicUrl: deps.config.caller.publicUrl,
     streamUrl: deps.config.caller.streamUrl,
+    statusEvents: deps.config.caller.statusEvents,
   });
 }
 

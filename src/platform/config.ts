@@ -82,6 +82,16 @@ const EnvSchema = z.object({
    * Twilio sends is over this URL, so it must be the one Twilio was given.
    */
   CALLER_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * Which call progress events Twilio posts to the status callback (comma-separated), or `none` (Twilio
+   * then posts on completion only). The Twilio mock refuses the parameter, so ./ops start and the tests use none.
+   */
+  CALLER_STATUS_EVENTS: z
+    .string()
+    .regex(/^(none|(initiated|ringing|answered|completed)(,(initiated|ringing|answered|completed))*)$/, {
+      error: 'expected none, or some of initiated,ringing,answered,completed',
+    })
+    .default('initiated,ringing,answered,completed'),
   /** Where the answered call's audio is streamed: the agent's conversation endpoint (agent_id is added). */
   ELEVENLABS_STREAM_URL: z.url({ protocol: /^wss?$/ }).default('wss://api.elevenlabs.io/v1/convai/conversation'),
 
@@ -218,6 +228,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       tokenTtlMs: parseDuration(env.CALLER_TOKEN_TTL),
       publicUrl: env.CALLER_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`,
       streamUrl: env.ELEVENLABS_STREAM_URL,
+      statusEvents: env.CALLER_STATUS_EVENTS === 'none' ? [] : env.CALLER_STATUS_EVENTS.split(','),
     },
     cockpit: { deleteReplayWindowMs: parseDuration(env.DELETE_REPLAY_WINDOW) },
     alerts: {

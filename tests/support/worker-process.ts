@@ -56,6 +56,8 @@ export function startTestWorker(target: WorkerTarget, extra: Record<string, stri
     TEMPORAL_TASK_QUEUE: target.taskQueue,
     ALERT_DETECTION_EVERY: '8760h',
     WEBHOOK_OUTBOX_SWEEP_EVERY: '8760h',
+    // The Twilio mock (Prism) refuses StatusCallbackEvent; the tests post the callbacks themselves.
+    CALLER_STATUS_EVENTS: 'none',
     ...extra,
   });
 }

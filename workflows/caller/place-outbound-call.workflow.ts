@@ -8,6 +8,7 @@ import {
 } from '@temporalio/workflow';
 import type { CallerActivities } from '../../activities/caller/index.ts';
 import {
+  CALL_FAILURES,
   callStatusSignal,
   placementUpdate,
   type CallStatusUpdate,
@@ -62,7 +63,14 @@ export async function placeOutboundCall(input: PlaceCallRequest): Promise<PlaceC
       cause instanceof ApplicationFailure
         ? ApplicationFailure.nonRetryable(cause.message, cause.type)
         : ApplicationFailure.nonRetryable('The call could not be placed', 'CALL_FAILED');
-    await applyCallStatus({ callId: intent.callId, status: 'failed', sequenceNumber: -1 });
+    await applyCallStatus({
+      callId: intent.callId,
+      status: 'failed',
+      sequenceNumber: -1,
+      ...(failure.type === CALL_FAILURES.outcomeUnknown
+        ? { note: 'Outcome unknown: an earlier attempt may have placed this call; check Twilio before calling again' }
+        : {}),
+    });
     throw failure;
   }
 

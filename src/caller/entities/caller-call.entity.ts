@@ -8,7 +8,7 @@ const CallerCallSchema = defineEntity({
   properties: {
     ...textId(),
     clientId: p.string(),
-    callSid: p.string().nullable().unique(),
+    callSid: p.string().nullable(),
     requestId: p.string(),
     workflowId: p.string().nullable().unique(),
     phone: p.string(),

@@ -113,6 +113,8 @@ async function start(plan: LaunchPlan, flags: { demo: boolean }): Promise<void> 
         TWILIO_API_BASE: twilio.url,
         TWILIO_ACCOUNT_SID: MOCK_CREDENTIALS.TWILIO_ACCOUNT_SID,
         TWILIO_AUTH_TOKEN: MOCK_CREDENTIALS.TWILIO_AUTH_TOKEN,
+        // The mock refuses StatusCallbackEvent (Twilio itself accepts it).
+        CALLER_STATUS_EVENTS: 'none',
       });
       notes.push(
         `  Twilio:           mock of Twilio's API spec at ${twilio.url} (set TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN ` +

@@ -1,6 +1,7 @@
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
+  WorkflowUpdateFailedError,
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
@@ -95,7 +96,9 @@ export function findApplicationFailure(err: unknown): ApplicationFailure | null 
   let cur: unknown = err;
   while (cur instanceof Error) {
     if (cur instanceof ApplicationFailure && cur.type) return cur;
-    cur = cur instanceof TemporalFailure || cur instanceof WorkflowFailedError ? cur.cause : undefined;
+    const wraps =
+      cur instanceof TemporalFailure || cur instanceof WorkflowFailedError || cur instanceof WorkflowUpdateFailedError;
+    cur = wraps ? cur.cause : undefined;
   }
   return null;
 }

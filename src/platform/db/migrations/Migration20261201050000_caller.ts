@@ -34,7 +34,7 @@ export class Migration20261201050000_caller extends Migration {
       create table caller_call (
         id text primary key,
         client_id text not null references caller_client (id),
-        call_sid text null unique,
+        call_sid text null,
         request_id text not null,
         workflow_id text null unique,
         phone text not null,
@@ -60,6 +60,8 @@ export class Migration20261201050000_caller extends Migration {
       create index caller_call_client_page_idx on caller_call (client_id, start_time desc, id desc);
       create index caller_call_client_status_idx on caller_call (client_id, status, start_time desc, id desc);
       create index caller_call_recent_idx on caller_call (start_time desc, id desc);
+      -- Twilio's SIDs are unique at Twilio; here they are only looked up (a mock answers one example SID to all).
+      create index caller_call_sid_idx on caller_call (call_sid);
 
       -- Every status callback accepted, once: a replay of the same (call, sequence) is refused.
       create table caller_call_event (

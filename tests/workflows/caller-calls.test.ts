@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { createTestContext, type TestContext } from '../support/context.ts';
+import { adminToken, bearer, createClient, twilioCallback, CALLER_ENV } from '../support/caller.ts';
+import { callsSince } from '../support/recording-proxy.ts';
+import { searchAttributesOf } from '../support/temporal.ts';
+import { waitFor } from '../support/faults.ts';
+
+let t: TestContext;
+let admin: string;
+beforeAll(async () => {
+  t = await createTestContext({ env: CALLER_ENV });
+  admin = await adminToken(t);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const twilioCallsSince = async (since: number) =>
+  (await callsSince(t.env.twilioProxy, since)).filter((c) => c.method === 'POST' && c.path.endsWith('/Calls.json'));
+const makeCall = (token: string, path: string, phone: string, key?: string) => {
+  const req = t.anonymous.post(path).set(bearer(token));
+  return (key ? req.set('Idempotency-Key', key) : req).send({ phone });
+};
+const callRow = async (clientId: string) =>
+  (
+    await t.sql(`select id, status, call_sid, duration, workflow_id from caller_call where client_id = ?`, [clientId])
+  )[0];
+
+describe('make-call', () => {
+  test('the admin route places one call through Twilio and answers its SID and request id', async () => {
+    const c = await createClient(t, admin);
+    const since = Date.now();
+    const key = `key-${randomUUID()}`;
+    const res = await makeCall(admin, `/admin/clients/${c.clientId}/make-call`, '+12125551234', key);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      success: true,
+      message: 'Call initiated successfully',
+      callSid: expect.stringMatching(/^CA/),
+      requestId: key,
+    });
+    expect(await twilioCallsSince(since)).toHaveLength(1);
+    const row = await callRow(c.clientId);
+    expect(row).toMatchObject({ status: 'queued', call_sid: res.body.callSid });
+    expect(row.workflow_id).toMatch(new RegExp(`^call:${c.clientId}:operator-token:`));
+    expect(await searchAttributesOf(t.temporal.client, row.workflow_id)).toMatchObject({
+      operation: 'call',
+      tenantId: c.clientId,
+    });
+  });
+
+  test('a storm of the same request with one key places one call and answers the same SID', async () => {
+    const c = await createClient(t, admin);
+    const since = Date.now();
+    const key = `storm-${randomUUID()}`;
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => makeCall(c.token, '/secure/make-call', '+12125551234', key)),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(6).fill(200));
+    expect(new Set(answers.map((a) => a.body.callSid)).size).toBe(1);
+    expect(await twilioCallsSince(since)).toHaveLength(1);
+    expect(await t.sql(`select 1 from caller_call where client_id = ?`, [c.clientId])).toHaveLength(1);
+    const again = await makeCall(c.token, '/secure/make-call', '+12125551234', key);
+    expect(again.status).toBe(200);
+    expect(await twilioCallsSince(since)).toHaveLength(1);
+  });
+
+  test('a number not in E.164 is 400, an inactive client 403, an unknown one 404; nothing is dialled', async () => {
+    const since = Date.now();
+    const c = await createClient(t, admin);
+    const bad = await makeCall(admin, `/admin/clients/${c.clientId}/make-call`, '212-555-1234');
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.errors)).toEqual(['phone']);
+    await t.anonymous.put(`/admin/clients/${c.clientId}`).set(bearer(admin)).send({ status: 'Inactive' });
+    const inactive = await makeCall(admin, `/admin/clients/${c.clientId}/make-call`, '+12125551234');
+    expect(inactive.status).toBe(403);
+    expect((await makeCall(admin, '/admin/clients/cl_nobody/make-call', '+12125551234')).status).toBe(404);
+    expect(await twilioCallsSince(since)).toHaveLength(0);
+  });
+});
+
+describe('Twilio status callbacks', () => {
+  test('signed callbacks move the call to completed; forged and replayed ones change nothing', async () => {
+    const c = await createClient(t, admin);
+    const res = await makeCall(admin, `/admin/clients/${c.clientId}/make-call`, '+12125551234');
+    expect(res.status).toBe(200);
+    const { id: callId } = await callRow(c.clientId);
+    const cb = (status: string, seq: number, extra: Record<string, string> = {}) =>
+      twilioCallback(t, callId, {
+        CallSid: res.body.callSid,
+        CallStatus: status,
+        SequenceNumber: String(seq),
+        ...extra,
+      });
+    expect((await cb('ringing', 1)).status).toBe(200);
+    expect((await cb('in-progress', 2)).status).toBe(200);
+    const forged = await twilioCallback(
+      t,
+      callId,
+      { CallSid: res.body.callSid, CallStatus: 'failed', SequenceNumber: '9' },
+      'bm90LWEtc2lnbmF0dXJl',
+    );
+    expect(forged.status).toBe(403);
+    expect((await cb('completed', 3, { CallDuration: '42' })).status).toBe(200);
+    await waitFor(async () => (await callRow(c.clientId)).status === 'completed', 'the call to complete');
+    expect(await callRow(c.clientId)).toMatchObject({ status: 'completed', duration: 42 });
+    const replay = await cb('completed', 3, { CallDuration: '42' });
+    expect(replay.status).toBe(409);
+    expect(await t.sql(`select sequence_number from caller_call_event where call_id = ? order by 1`, [callId])).toEqual(
+      [{ sequence_number: 1 }, { sequence_number: 2 }, { sequence_number: 3 }],
+    );
+  });
+});
