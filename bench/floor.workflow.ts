@@ -34,3 +34,9 @@ export async function refundShapeWorkflow(): Promise<string> {
   await noop();
   return local.noop();
 }
+
+/** A local activity then a regular one: the shape of a call placement (intent, dial). */
+export async function local1Activity1Workflow(): Promise<string> {
+  await local.noop();
+  return noop();
+}

@@ -24,6 +24,7 @@ import proto from '@temporalio/proto';
 import { clientDeleteWorkflowId } from '../src/cockpit/client-delete.contract.ts';
 import { freePort } from '../src/platform/launch/free-port.ts';
 import { dispatchReport, ordersFloorApp, seedOrders } from './dispatch.ts';
+import { callerReport, callsFloorApp, seedCalls } from './caller.ts';
 
 /**
  * `npm run bench` / `./ops bench`: cockpit latency against floors measured in the
@@ -36,6 +37,7 @@ const READS = Number(process.env.BENCH_READS ?? 2000);
 const DELETES = Number(process.env.BENCH_DELETES ?? 40);
 const SUPPORT_CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? (WORKFLOWS_MODE ? 0 : 100_000));
 const DISPATCH = !WORKFLOWS_MODE && process.env.BENCH_ORDERS !== '0';
+const CALLER = !WORKFLOWS_MODE && process.env.BENCH_CALLS !== '0';
 const log = (m: string) => console.error(`[bench] ${m}`);
 
 async function listen(app: Koa): Promise<{ url: string; close: () => void }> {
@@ -158,6 +160,10 @@ async function main() {
       await upsertOperatorAccount(orm.em.fork(), 'bench', 'bench-password');
     }
     if (DISPATCH) await seedOrders((q, p) => conn.execute(q, p ?? []));
+    if (CALLER) {
+      await seedCalls((q, p) => conn.execute(q, p ?? []));
+      await upsertOperatorAccount(orm.em.fork(), 'bench', 'bench-password');
+    }
     await conn.execute('vacuum analyze');
 
     // Worker: the real workflows and activities, plus the floor workflow. The ops
@@ -297,6 +303,20 @@ async function main() {
       });
     }
 
+    let callerRatios: Record<string, number> = {};
+    if (CALLER) {
+      const callsFloor = await listen(callsFloorApp(pool));
+      stops.unshift(callsFloor.close);
+      callerRatios = await callerReport({
+        sql: (q, p) => conn.execute(q, p ?? []),
+        apiUrl: api.url,
+        floorUrl: callsFloor.url,
+        client: temporal.client,
+        reads: READS,
+        runs: DELETES,
+      });
+    }
+
     const bareRun = await measure(DELETES, 5, async (i) => {
       await temporal.client.workflow.execute('bareWorkflow', {
         workflowId: `bench-floor-${i}-${Date.now()}`,
@@ -391,7 +411,7 @@ async function main() {
       );
     }
     console.log(`${'full bootstrap p50 (target ≤ 150 ms)'.padEnd(44)} ${fmt(full.p50)}`);
-    if (DISPATCH) console.log(JSON.stringify(dispatchRatios));
+    if (DISPATCH || CALLER) console.log(JSON.stringify({ ...dispatchRatios, ...callerRatios }));
     console.log('');
     if (engines) await workflowsReport(engines, { floor, deletes, full, replay });
     for (const [name, xs] of activityTimes) {

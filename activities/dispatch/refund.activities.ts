@@ -121,7 +121,9 @@ export function createRefundActivities(deps: { orm: MikroORM; stripe: Stripe | n
         );
         return { ok: true, stripeRefundId: refund.id };
       } catch (err) {
-        if (isFinalStripeRefusal(err)) return { ok: false, message: (err as Error).message.slice(0, 500) };
+        // What is kept and shown is Stripe's error code, not its message (ids, internals).
+        if (isFinalStripeRefusal(err))
+          return { ok: false, message: `Stripe refused the refund (${(err as { code?: string }).code ?? 'refused'})` };
         throw err; // network, rate limit, Stripe down: retried with the same key
       }
     },

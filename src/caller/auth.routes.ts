@@ -7,6 +7,7 @@ import { ModuleRouter } from '../platform/http/route.ts';
 import type { LoginThrottle } from '../platform/ratelimit/rate-limit.ts';
 import type { MountedModule } from '../platform/http/app.ts';
 import type { TokenIssuer } from './caller-tokens.ts';
+import { passwordVersion } from './caller-auth.ts';
 import type { ClientService } from './clients.service.ts';
 import { CALLER_AUTH_PREFIX } from './caller.paths.ts';
 import * as s from './caller.schemas.ts';
@@ -51,7 +52,13 @@ export function createCallerAuthRoutes(deps: {
         throw invalid();
       }
       await deps.throttle.succeeded(body.username, ctx.ip);
-      const { token, expiresAt } = await deps.tokens.issue('admin', { sub: account.username });
+      const [row] = (await deps.orm.em.execute('select password_hash from operator_account where id = ?', [
+        account.id,
+      ])) as { password_hash: string }[];
+      const { token, expiresAt } = await deps.tokens.issue('admin', {
+        sub: account.username,
+        pv: passwordVersion(row.password_hash),
+      });
       return { body: { token, expiresAt: expiresAt.toISOString() } };
     },
   });

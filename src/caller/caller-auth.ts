@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Authenticator } from '../platform/auth/operator-auth.ts';
@@ -11,6 +12,10 @@ import type { Audience, TokenClaims, TokenIssuer } from './caller-tokens.ts';
 export interface CallerState {
   clientId?: string;
 }
+
+/** A digest of the stored password hash: it changes with the password, and reveals nothing of it. */
+export const passwordVersion = (passwordHash: string) =>
+  createHash('sha256').update(`pv:${passwordHash}`).digest('base64url').slice(0, 16);
 
 const bearer = (ctx: Context) => /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'))?.[1] ?? null;
 
@@ -47,10 +52,12 @@ export function createCallerAuth(deps: { orm: MikroORM; tokens: TokenIssuer; ref
   return {
     admin: guard('admin', 'callerAdminToken', async (claims) => {
       const [account] = (await em().execute(
-        'select id, username, role from operator_account where username = ? and disabled_at is null',
+        'select id, username, role, password_hash from operator_account where username = ? and disabled_at is null',
         [claims.sub],
-      )) as { id: string; username: string; role: Role }[];
-      return account ? { kind: 'operator-token', id: account.id, name: account.username, role: account.role } : null;
+      )) as { id: string; username: string; role: Role; password_hash: string }[];
+      // A password reset ends the account's tokens, as it ends its sessions.
+      if (!account || claims.pv !== passwordVersion(account.password_hash)) return null;
+      return { kind: 'operator-token', id: account.id, name: account.username, role: account.role };
     }),
     client: guard('client', 'callerClientToken', async (claims, ctx) => {
       const [client] = (await em().execute('select id from caller_client where id = ? and secret_version = ?', [

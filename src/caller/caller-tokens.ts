@@ -11,9 +11,10 @@ const ALG = 'HS256';
 
 export interface TokenClaims {
   sub: string;
-  /** admin: the operator's role; client: the secret version the token was issued under. */
-  role?: string;
+  /** client: the secret version the token was issued under. */
   sv?: number;
+  /** admin: a digest of the password the token was issued under (a password reset ends the token). */
+  pv?: string;
 }
 
 /** Without a secret (CALLER_JWT_SECRET unset) no token is issued (503) and none is accepted. */
@@ -25,7 +26,7 @@ export function createTokenIssuer(opts: { secret: string | undefined; ttlMs: num
         throw new AppError(503, 'CALLER_NOT_CONFIGURED', 'Caller tokens are not configured (CALLER_JWT_SECRET)');
       const expiresAt = new Date(Math.floor((Date.now() + opts.ttlMs) / 1000) * 1000);
       const token = await new SignJWT({
-        ...(claims.role ? { role: claims.role } : {}),
+        ...(claims.pv ? { pv: claims.pv } : {}),
         ...(claims.sv ? { sv: claims.sv } : {}),
       })
         .setProtectedHeader({ alg: ALG, typ: 'JWT' })
@@ -48,7 +49,7 @@ export function createTokenIssuer(opts: { secret: string | undefined; ttlMs: num
           audience: AUDIENCES[audience],
           requiredClaims: ['sub', 'exp'],
         });
-        return { sub: payload.sub!, role: payload.role as string | undefined, sv: payload.sv as number | undefined };
+        return { sub: payload.sub!, pv: payload.pv as string | undefined, sv: payload.sv as number | undefined };
       } catch (err) {
         if (err instanceof errors.JOSEError) return null;
         throw err;

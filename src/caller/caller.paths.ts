@@ -8,5 +8,6 @@ export const CALLER_TWILIO_PREFIX = '/api/caller/twilio';
 export const statusCallbackUrl = (publicUrl: string, callId: string) =>
   `${publicUrl.replace(/\/$/, '')}${CALLER_TWILIO_PREFIX}/status/${encodeURIComponent(callId)}`;
 
-export const callOperationUrl = (workflowId: string) =>
-  `${CALLER_ADMIN_PREFIX}/call-operations/${encodeURIComponent(workflowId)}`;
+/** Where a make-call run that outlived the sync bound is followed: the client's own route, or the admin's. */
+export const callOperationUrl = (workflowId: string, byClient: boolean) =>
+  `${byClient ? CALLER_SECURE_PREFIX : CALLER_ADMIN_PREFIX}/call-operations/${encodeURIComponent(workflowId)}`;

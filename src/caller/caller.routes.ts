@@ -1,4 +1,4 @@
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { auditContextFrom } from '../platform/audit/audit.ts';
 import type { Authenticator } from '../platform/auth/operator-auth.ts';
 import type { MountedModule } from '../platform/http/app.ts';
@@ -14,6 +14,8 @@ import { CALLER_ADMIN_PREFIX, CALLER_SECURE_PREFIX, CALLER_TWILIO_PREFIX } from 
 import * as s from './caller.schemas.ts';
 
 export interface CallerRouteDeps {
+  /** The outbound-call budget per caller and minute. */
+  callBudget: Middleware;
   admin: Authenticator;
   client: Authenticator;
   clients: ClientService;
@@ -176,6 +178,7 @@ export function createCallerAdminRoutes(d: CallerRouteDeps): MountedModule {
     summary: 'Place an outbound call for a client (workflow call:<clientId>:<caller>:<key>)',
     auth,
     access: 'operator',
+    before: [d.callBudget],
     input: { params: s.clientIdParams, body: s.makeCallBody },
     handler: async ({ params, body }, ctx) =>
       answerCall(
@@ -263,9 +266,19 @@ export function createCallerSecureRoutes(d: CallerRouteDeps): MountedModule {
     summary: 'Place an outbound call with my agent',
     auth,
     access: 'operator',
+    before: [d.callBudget],
     input: { body: s.makeCallBody },
     handler: async ({ body }, ctx) =>
       answerCall(await d.calls.makeCall(me(ctx), body.phone, caller(ctx), callKey(ctx), auditContextFrom(ctx)), ctx),
+  });
+  r.route({
+    method: 'get',
+    path: '/call-operations/:workflowId',
+    summary: 'Status of one of my make-call runs that outlived the synchronous bound',
+    auth,
+    access: 'viewer',
+    input: { params: s.operationParams },
+    handler: async ({ params }, ctx) => ({ body: await d.calls.operation(params.workflowId, me(ctx)) }),
   });
   r.route({
     method: 'get',

@@ -152,8 +152,10 @@ export const activityQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(10),
 });
 
-export const adminLoginBody = z.object({ username: text(200), password: text(1000) }).strict();
-export const clientLoginBody = z.object({ clientId: text(100), secret: text(200) }).strict();
+// Credentials are checked as sent: never trimmed.
+const credential = (max: number) => z.string({ error: 'is required' }).min(1, 'is required').max(max);
+export const adminLoginBody = z.object({ username: credential(200), password: credential(1000) }).strict();
+export const clientLoginBody = z.object({ clientId: credential(100), secret: credential(200) }).strict();
 
 export const includeQuery = z.object({ include: z.enum(['calls']).optional() });
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -93,7 +94,12 @@ export function createCallService(
           deps.temporal.workflow.executeUpdateWithStart(placementUpdate, { startWorkflowOperation: start }),
           timeout,
         ]);
-        if (!placement) return { state: 'running', workflowId: wfId, statusUrl: callOperationUrl(wfId) };
+        if (!placement)
+          return {
+            state: 'running',
+            workflowId: wfId,
+            statusUrl: callOperationUrl(wfId, who.actorType === 'caller-client'),
+          };
         const done = await placedBefore(wfId, phone);
         return { state: 'placed', workflowId: wfId, placement: done ?? placement };
       } catch (err) {
@@ -151,24 +157,36 @@ export function createCallService(
       )) as unknown[];
       if (!accepted.length) throw new AppError(409, 'DUPLICATE_CALLBACK', 'This callback was already received');
       const duration = params.CallDuration ? Number(params.CallDuration) : undefined;
-      const signalled = await deps.temporal.workflow
-        .getHandle(call.workflow_id)
-        .signal(callStatusSignal, {
-          status,
-          sequenceNumber,
-          ...(duration !== undefined && Number.isInteger(duration) ? { duration } : {}),
-          ...(params.RecordingUrl?.startsWith('https://') ? { recordingUrl: params.RecordingUrl } : {}),
-        })
-        .then(
-          () => true,
-          // The run stopped following the call (final status, or four hours): nothing left to move.
-          () => false,
-        );
+      const update = {
+        status,
+        sequenceNumber,
+        ...(duration !== undefined && Number.isInteger(duration) ? { duration } : {}),
+        ...(params.RecordingUrl?.startsWith('https://') ? { recordingUrl: params.RecordingUrl } : {}),
+      };
+      let signalled = true;
+      try {
+        await deps.temporal.workflow.getHandle(call.workflow_id).signal(callStatusSignal, update);
+      } catch (err) {
+        // The run stopped following the call (final status, or four hours): nothing left to move.
+        if (err instanceof WorkflowNotFoundError) signalled = false;
+        else {
+          // Not delivered: forget the callback so Twilio's retry is accepted, and say so.
+          await em().execute('delete from caller_call_event where call_id = ? and sequence_number = ?', [
+            callId,
+            sequenceNumber,
+          ]);
+          throw new AppError(503, 'WORKFLOW_ENGINE_UNAVAILABLE', 'The callback could not be delivered; retry', {
+            cause: err,
+          });
+        }
+      }
       return { received: true, applied: signalled };
     },
 
-    async operation(wfId: string) {
-      if (!wfId.startsWith(`${PLACE_CALL.operation}:`)) throw notFound('operation', 'Operation not found');
+    /** A make-call run's status; with `clientId`, only that client's runs exist. */
+    async operation(wfId: string, clientId?: string) {
+      const prefix = clientId ? `${PLACE_CALL.operation}:${clientId}:` : `${PLACE_CALL.operation}:`;
+      if (!wfId.startsWith(prefix)) throw notFound('operation', 'Operation not found');
       const desc = await deps.temporal.workflow
         .getHandle(wfId)
         .describe()

@@ -29,6 +29,9 @@ const META_COLUMNS: Record<keyof ClientMeta, string> = {
   notes: 'notes',
 };
 
+/** What an audit row keeps of a client: who it is and how it is set up, not its contact details. */
+const auditView = (c: ClientRow) => ({ clientId: c.id, status: c.status, agentId: c.agent_id });
+
 const isUniqueViolation = (err: unknown) => /caller_client_email_idx|duplicate key/.test((err as Error).message ?? '');
 const duplicateEmail = () => conflict('A client with this email already exists', { field: 'clientMeta.email' });
 
@@ -86,7 +89,7 @@ export function createClientService(deps: { orm: MikroORM }) {
             resourceType: 'caller_client',
             resourceId: id,
             outcome: 'success',
-            after: presentClient(c),
+            after: auditView(c),
           });
           return c;
         });
@@ -172,8 +175,9 @@ export function createClientService(deps: { orm: MikroORM }) {
             resourceType: 'caller_client',
             resourceId: id,
             outcome: 'success',
-            before: presentClient(before),
-            after: presentClient(after),
+            // Which fields changed, not their text (contact details are personal data).
+            before: auditView(before),
+            after: { ...auditView(after), changed: cols },
           });
           return { clientId: after.id, status: after.status, updatedAt: new Date(after.updated_at).toISOString() };
         });
@@ -196,7 +200,7 @@ export function createClientService(deps: { orm: MikroORM }) {
           resourceType: 'caller_client',
           resourceId: id,
           outcome: 'success',
-          before: presentClient(c),
+          before: auditView(c),
           after: { callsDeleted: calls.length },
         });
       });

@@ -1,5 +1,6 @@
 import type { ModuleManifest } from '../platform/module.ts';
 import { durableServiceDeps } from '../platform/module.ts';
+import { perPrincipalBudget } from '../platform/ratelimit/rate-limit.ts';
 import { createCallerActivities } from '../../activities/caller/index.ts';
 import { PLACE_CALL } from './place-call.contract.ts';
 import { createCallerAuth } from './caller-auth.ts';
@@ -23,6 +24,7 @@ export const callerModule: ModuleManifest = {
     const auth = createCallerAuth({ orm: p.orm, tokens, refusals: p.refusals });
     const clients = createClientService(p);
     const deps = {
+      callBudget: perPrincipalBudget(p.limits.rateLimit, 'caller:calls', caller.callsPerMinute),
       admin: auth.admin,
       client: auth.client,
       clients,

@@ -31,7 +31,13 @@ export function createStatsService(deps: { orm: MikroORM }) {
       const [clients, counts, [recent]] = await Promise.all([
         sql<{ status: string; n: number }>('select status, count(*)::int as n from caller_client group by status'),
         countsOf('*'),
-        sql<{ n: number }>(`select count(*)::int as n from caller_call where start_time > now() - interval '24 hours'`),
+        // The last 24 hours: whole hours from the hourly counters, the partial oldest hour from the index.
+        sql<{ n: number }>(
+          `with edge as (select date_trunc('hour', now() - interval '24 hours') + interval '1 hour' as at)
+           select ((select coalesce(sum(n), 0) from caller_call_hourly, edge where hour >= edge.at) +
+                   (select count(*) from caller_call, edge
+                     where start_time > now() - interval '24 hours' and start_time < edge.at))::int as n`,
+        ),
       ]);
       const active = clients.find((c) => c.status === 'Active')?.n ?? 0;
       const inactive = clients.find((c) => c.status === 'Inactive')?.n ?? 0;

@@ -14,7 +14,8 @@ import { createOrderReads } from './orders.service.ts';
 import { createPricingService } from './pricing.service.ts';
 import { createRefundService } from './refunds.service.ts';
 import { createDispatchRoutes } from './dispatch.routes.ts';
-import { DISPATCH_RATE_LIMITS, perAdminBudget } from './dispatch.budget.ts';
+import { DISPATCH_RATE_LIMITS } from './dispatch.budget.ts';
+import { perPrincipalBudget } from '../platform/ratelimit/rate-limit.ts';
 import { dispatchEnvelope } from './dispatch.envelope.ts';
 import { seedDispatchDemo } from './demo-seed.ts';
 import * as e from './entities/index.ts';
@@ -48,8 +49,8 @@ export const dispatchModule: ModuleManifest = {
     return [
       createDispatchRoutes({
         auth: p.operators.guard(),
-        standard: perAdminBudget(p.limits.rateLimit, 'standard', p.config.dispatch.rateLimits),
-        analytics: perAdminBudget(p.limits.rateLimit, 'analytics', p.config.dispatch.rateLimits),
+        standard: perPrincipalBudget(p.limits.rateLimit, 'dispatch:standard', p.config.dispatch.rateLimits.standard),
+        analytics: perPrincipalBudget(p.limits.rateLimit, 'dispatch:analytics', p.config.dispatch.rateLimits.analytics),
         orders,
         assign,
         updates: createOrderUpdates({ ...durable, assign, reads: orders, webhookUrls }),

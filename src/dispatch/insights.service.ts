@@ -4,9 +4,15 @@ import { encodeCursor, type Cursor } from '../platform/db/keyset.ts';
 import { notFound } from '../platform/http/errors.ts';
 import { iso, isoOrNull } from '../platform/http/wire.ts';
 import { awaitOutcome } from '../platform/temporal/runs.ts';
-import { ASSIGN_DRIVER } from './assign-driver.contract.ts';
-import { REFUND_PAYMENT } from './refund-payment.contract.ts';
-import { DELIVER_WEBHOOK } from './deliver-webhook.contract.ts';
+import { ASSIGN_DRIVER, ASSIGN_FAILURES } from './assign-driver.contract.ts';
+import { REFUND_FAILURES, REFUND_PAYMENT } from './refund-payment.contract.ts';
+import { DELIVER_WEBHOOK, WEBHOOK_FAILURES } from './deliver-webhook.contract.ts';
+
+const KNOWN_FAILURES = new Set<string>([
+  ...Object.values(ASSIGN_FAILURES),
+  ...Object.values(REFUND_FAILURES),
+  ...Object.values(WEBHOOK_FAILURES),
+]);
 
 const OPERATIONS: readonly string[] = [ASSIGN_DRIVER.operation, REFUND_PAYMENT.operation, DELIVER_WEBHOOK.operation];
 
@@ -97,9 +103,11 @@ export function createInsightsService(deps: { orm: MikroORM; temporal: Client })
         ...(outcome?.state === 'completed' ? { result: outcome.result } : {}),
         ...(outcome?.state === 'failed'
           ? {
-              error: outcome.failure
-                ? { code: outcome.failure.type, message: outcome.failure.message }
-                : { code: 'FAILED', message: 'The run failed; see the Temporal Web UI' },
+              // Only the operations' own failures are told as they are; anything else in general terms.
+              error:
+                outcome.failure && KNOWN_FAILURES.has(outcome.failure.type ?? '')
+                  ? { code: outcome.failure.type, message: outcome.failure.message }
+                  : { code: 'FAILED', message: 'The run failed; see the Temporal Web UI' },
             }
           : {}),
       };

@@ -77,6 +77,8 @@ const EnvSchema = z.object({
   /** Caller (spec 003): the HS256 key its JWTs are signed with (./ops start generates one and keeps it). */
   CALLER_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   CALLER_TOKEN_TTL: duration.default('1h'),
+  /** Outbound calls per caller (client or operator) and minute: a leaked secret cannot run up a phone bill. */
+  CALLER_CALLS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   /**
    * The public base URL Twilio calls back (status callbacks): the signature
    * Twilio sends is over this URL, so it must be the one Twilio was given.
@@ -226,6 +228,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     caller: {
       jwtSecret: env.CALLER_JWT_SECRET,
       tokenTtlMs: parseDuration(env.CALLER_TOKEN_TTL),
+      callsPerMinute: env.CALLER_CALLS_PER_MINUTE,
       publicUrl: env.CALLER_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`,
       streamUrl: env.ELEVENLABS_STREAM_URL,
       statusEvents: env.CALLER_STATUS_EVENTS === 'none' ? [] : env.CALLER_STATUS_EVENTS.split(','),

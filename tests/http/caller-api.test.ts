@@ -15,7 +15,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const as = (token: string, method: 'get' | 'post' | 'put' | 'delete', path: string) =>
+const as = (token: string, method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string) =>
   (t.anonymous as any)[method](path).set(bearer(token));
 
 describe('logins and tokens', () => {
@@ -51,6 +51,18 @@ describe('logins and tokens', () => {
     expect((await as(clientTok, 'get', '/admin/clients')).status).toBe(401);
     expect((await as(admin, 'get', '/secure/client')).status).toBe(401);
     expect((await as(clientTok, 'get', '/secure/client')).status).toBe(200);
+  });
+
+  test("a password reset ends the account's admin tokens", async () => {
+    const creds = await createOperator(t);
+    await t.sql(`update operator_account set role = 'admin' where username = ?`, [creds.username]);
+    const { token } = (await t.anonymous.post('/auth/admin/login').send(creds)).body;
+    expect((await as(token, 'get', '/admin/dashboard')).status).toBe(200);
+    await t.anonymous
+      .patch(`/api/admin/operators/${creds.username}`)
+      .set('Authorization', `Bearer ${t.env.operatorKey}`)
+      .send({ password: 'a-brand-new-password-123' });
+    expect((await as(token, 'get', '/admin/dashboard')).status).toBe(401);
   });
 
   test("support's session cookie does not open the JWT routes, nor a JWT support's routes", async () => {
@@ -220,6 +232,7 @@ describe('call history and stats', () => {
     const dash = await as(admin, 'get', '/admin/dashboard');
     expect(dash.body.clients.total).toBeGreaterThanOrEqual(1);
     expect(dash.body.calls.byStatus.completed).toBeGreaterThanOrEqual(1);
+    expect(dash.body.calls.recent).toBeGreaterThanOrEqual(1);
     const activity = await as(admin, 'get', '/admin/activity?days=7&limit=50');
     expect(activity.body.period).toBe('7 days');
   });

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { createTestContext, type TestContext } from '../support/context.ts';
 import { CALLER_JWT_SECRET, CONTROL_KEYS } from '../support/env.ts';
 import { createTokenIssuer } from '../../src/caller/caller-tokens.ts';
+import { mintAdminToken } from '../support/caller.ts';
 import { createOperator, login } from '../support/support.ts';
 
 // Every route of the OpenAPI document, with the credential it needs, gets
@@ -33,7 +34,7 @@ beforeAll(async () => {
   const account = await createOperator(t);
   await t.sql(`update operator_account set role = 'admin' where username = ?`, [account.username]);
   callerTokens = {
-    admin: (await tokens.issue('admin', { sub: account.username })).token,
+    admin: await mintAdminToken(t, account.username),
     client: (await tokens.issue('client', { sub: 'fuzz-secure', sv: 1 })).token,
   };
 });

@@ -4,6 +4,7 @@ import { createTestContext, type TestContext } from '../support/context.ts';
 import { CALLER_JWT_SECRET, CONTROL_KEYS } from '../support/env.ts';
 import { upsertOperatorAccount } from '../../src/platform/auth/operator-accounts.ts';
 import { createTokenIssuer } from '../../src/caller/caller-tokens.ts';
+import { mintAdminToken } from '../support/caller.ts';
 import { upsertOperatorKey } from '../../src/platform/auth/api-keys.ts';
 import { ROLES, type Role } from '../../src/platform/auth/roles.ts';
 
@@ -34,7 +35,7 @@ beforeAll(async () => {
   const tokens = createTokenIssuer({ secret: CALLER_JWT_SECRET, ttlMs: 3_600_000 });
   for (const role of ROLES) {
     await upsertOperatorAccount(t.orm.em.fork(), `sweep-account-${role}`, `sweep-password-${role}`, role);
-    adminTokens[role] = (await tokens.issue('admin', { sub: `sweep-account-${role}` })).token;
+    adminTokens[role] = await mintAdminToken(t, `sweep-account-${role}`);
   }
   await t.sql(
     `insert into caller_client (id, agent_id, twilio_phone_number, full_name, email, phone, secret_hash)

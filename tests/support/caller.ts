@@ -4,6 +4,9 @@ import type { TestContext } from './context.ts';
 import { createOperator } from './support.ts';
 import { MOCK_CREDENTIALS } from '../../src/platform/launch/api-mocks.ts';
 import { statusCallbackUrl } from '../../src/caller/caller.paths.ts';
+import { createTokenIssuer } from '../../src/caller/caller-tokens.ts';
+import { passwordVersion } from '../../src/caller/caller-auth.ts';
+import { CALLER_JWT_SECRET } from './env.ts';
 
 /** The caller tests' API: Twilio's (mock) auth token, so status callbacks can be verified. */
 export const CALLER_ENV = {
@@ -49,4 +52,11 @@ export function twilioCallback(t: TestContext, callId: string, params: Record<st
     .set('X-Twilio-Signature', sig)
     .type('form')
     .send(params);
+}
+
+/** An admin JWT minted directly (as /auth/admin/login would) for an existing operator account. */
+export async function mintAdminToken(t: TestContext, username: string): Promise<string> {
+  const [row] = await t.sql(`select password_hash from operator_account where username = ?`, [username]);
+  const tokens = createTokenIssuer({ secret: CALLER_JWT_SECRET, ttlMs: 3_600_000 });
+  return (await tokens.issue('admin', { sub: username, pv: passwordVersion(row.password_hash) })).token;
 }

@@ -206,7 +206,17 @@ describe('webhook signing and targets', () => {
   });
 
   test('private, loopback, link-local and mapped addresses are private', () => {
-    for (const a of ['127.0.0.1', '10.1.2.3', '169.254.169.254', '192.168.1.1', '::1', 'fe80::1', '::ffff:127.0.0.1'])
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '169.254.169.254',
+      '192.168.1.1',
+      '::1',
+      'fe80::1',
+      '::ffff:127.0.0.1',
+      '::7f00:1',
+      '64:ff9b::a9fe:a9fe',
+    ])
       expect([a, isPrivateAddress(a)]).toEqual([a, true]);
     expect(isPrivateAddress('93.184.216.34')).toBe(false);
   });

@@ -9,7 +9,7 @@ import { waitFor } from '../support/faults.ts';
 let t: TestContext;
 let admin: string;
 beforeAll(async () => {
-  t = await createTestContext({ env: CALLER_ENV });
+  t = await createTestContext({ env: { ...CALLER_ENV, CALLER_CALLS_PER_MINUTE: '10' } });
   admin = await adminToken(t);
 });
 afterAll(async () => {
@@ -77,6 +77,31 @@ describe('make-call', () => {
     expect(inactive.status).toBe(403);
     expect((await makeCall(admin, '/admin/clients/cl_nobody/make-call', '+12125551234')).status).toBe(404);
     expect(await twilioCallsSince(since)).toHaveLength(0);
+  });
+});
+
+describe('the outbound-call budget', () => {
+  test('the 11th call of a client in a minute is refused with 429 and nothing is dialled', async () => {
+    const c = await createClient(t, admin);
+    for (let i = 0; i < 10; i++)
+      expect((await makeCall(c.token, '/secure/make-call', '+12125551234', `budget-${i}`)).status).toBe(200);
+    const since = Date.now();
+    const refused = await makeCall(c.token, '/secure/make-call', '+12125551234', 'budget-10');
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toMatch(/^\d+$/);
+    expect(await twilioCallsSince(since)).toHaveLength(0);
+  });
+
+  test('a client follows only its own call runs', async () => {
+    const a = await createClient(t, admin);
+    const b = await createClient(t, admin);
+    await makeCall(b.token, '/secure/make-call', '+12125551234', 'follow-1');
+    const [{ workflow_id: wf }] = await t.sql(`select workflow_id from caller_call where client_id = ?`, [b.clientId]);
+    const own = await t.anonymous.get(`/secure/call-operations/${encodeURIComponent(wf)}`).set(bearer(b.token));
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ workflowId: wf, callSid: expect.stringMatching(/^CA/) });
+    const other = await t.anonymous.get(`/secure/call-operations/${encodeURIComponent(wf)}`).set(bearer(a.token));
+    expect(other.status).toBe(404);
   });
 });
 

@@ -1,6 +1,8 @@
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import pg from 'pg';
+import type { Middleware } from 'koa';
 import { AppError } from '../http/errors.ts';
+import type { OpsContext } from '../http/state.ts';
 
 const PgPool = pg.Pool;
 
@@ -203,3 +205,17 @@ export function createRefusalThrottle(pool: pg.Pool, opts: { perIp: number; wind
 }
 
 export type RefusalThrottle = ReturnType<typeof createRefusalThrottle>;
+
+/**
+ * Middleware spending one point of the principal's per-minute budget named
+ * `name` (shared by every API process); past it, 429 with X-RateLimit-* and
+ * Retry-After. Runs after the route's authenticator.
+ */
+export const perPrincipalBudget =
+  (rateLimit: RateLimiter, name: string, perMinute: number): Middleware =>
+  async (ctx, next) => {
+    const p = (ctx as OpsContext).state.principal!;
+    const decision = await rateLimit(`${name}:${p.kind}:${p.name}`, perMinute);
+    ctx.set(decision.headers);
+    await next();
+  };

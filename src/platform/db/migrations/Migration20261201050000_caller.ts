@@ -82,9 +82,17 @@ export class Migration20261201050000_caller extends Migration {
         primary key (client_id, dimension, value)
       );
 
+      -- Calls per hour of their start, for "recent" without counting a day of calls.
+      create table caller_call_hourly (
+        hour timestamptz primary key,
+        n bigint not null default 0
+      );
+
       create function caller_call_count_add(c caller_call, sign integer) returns void language plpgsql as $$
       declare dim text; val text;
       begin
+        insert into caller_call_hourly as h (hour, n) values (date_trunc('hour', c.start_time), sign)
+        on conflict (hour) do update set n = h.n + excluded.n;
         foreach dim in array array['status', 'outcome', 'sentiment', 'all'] loop
           val := case dim when 'status' then c.status when 'outcome' then coalesce(nullif(c.outcome, ''), 'unknown')
                  when 'sentiment' then coalesce(nullif(c.sentiment, ''), 'unknown') else 'all' end;
@@ -102,7 +110,7 @@ export class Migration20261201050000_caller extends Migration {
         return null;
       end $$;
       create trigger caller_call_counts after insert or delete or update of status, outcome, sentiment, duration,
-        client_id on caller_call for each row execute function caller_call_follow();
+        client_id, start_time on caller_call for each row execute function caller_call_follow();
     `);
   }
 }
