@@ -6,7 +6,7 @@ import type { OpenApiRegistry } from '../platform/http/openapi.ts';
 import { ModuleRouter } from '../platform/http/route.ts';
 import type { LoginThrottle } from '../platform/ratelimit/rate-limit.ts';
 import type { MountedModule } from '../platform/http/app.ts';
-import type { TokenIssuer } from './caller-tokens.ts';
+import type { Audience, TokenClaims, TokenIssuer } from './caller-tokens.ts';
 import { passwordVersion } from './caller-auth.ts';
 import type { ClientService } from './clients.service.ts';
 import { CALLER_AUTH_PREFIX } from './caller.paths.ts';
@@ -28,14 +28,33 @@ export function createCallerAuthRoutes(deps: {
   openapi: OpenApiRegistry;
 }): MountedModule {
   const r = new ModuleRouter({ prefix: CALLER_AUTH_PREFIX, tag: 'caller', envelope: 'caller', registry: deps.openapi });
-  const refused = (ctx: Parameters<typeof recordRefusal>[1], who: string, resourceType: string, attempt: number) =>
-    recordRefusal(deps.orm, ctx, {
-      actorId: who,
-      action: 'auth.login.failed',
-      resourceType,
-      resourceId: who,
-      after: { reason: 'invalid credentials', attempt },
-    });
+  /**
+   * One login: spend the attempt (per account and address), check, audit a
+   * failure, then issue the token. `verify` answers the token's claims or null.
+   */
+  async function login(
+    ctx: Parameters<typeof recordRefusal>[1],
+    who: { throttleKey: string; name: string; resourceType: string },
+    verify: () => Promise<TokenClaims | null>,
+    audience: Audience,
+  ) {
+    const { attempt } = await deps.throttle.begin(who.throttleKey, ctx.ip);
+    const claims = await verify();
+    if (!claims) {
+      await recordRefusal(deps.orm, ctx, {
+        actorId: who.name,
+        action: 'auth.login.failed',
+        resourceType: who.resourceType,
+        resourceId: who.name,
+        after: { reason: 'invalid credentials', attempt },
+      });
+      await deps.throttle.failed(attempt);
+      throw invalid();
+    }
+    await deps.throttle.succeeded(who.throttleKey, ctx.ip);
+    const { token, expiresAt } = await deps.tokens.issue(audience, claims);
+    return { body: { token, expiresAt: expiresAt.toISOString() } };
+  }
 
   r.route({
     method: 'post',
@@ -43,24 +62,20 @@ export function createCallerAuthRoutes(deps: {
     summary: 'Operator login for the caller admin API: answers an admin JWT',
     access: 'public',
     input: { body: s.adminLoginBody },
-    handler: async ({ body }, ctx) => {
-      const { attempt } = await deps.throttle.begin(body.username, ctx.ip);
-      const account = await deps.sessions.verifyCredentials(body.username, body.password);
-      if (!account) {
-        await refused(ctx, body.username, 'operator_account', attempt);
-        await deps.throttle.failed(attempt);
-        throw invalid();
-      }
-      await deps.throttle.succeeded(body.username, ctx.ip);
-      const [row] = (await deps.orm.em.execute('select password_hash from operator_account where id = ?', [
-        account.id,
-      ])) as { password_hash: string }[];
-      const { token, expiresAt } = await deps.tokens.issue('admin', {
-        sub: account.username,
-        pv: passwordVersion(row.password_hash),
-      });
-      return { body: { token, expiresAt: expiresAt.toISOString() } };
-    },
+    handler: ({ body }, ctx) =>
+      login(
+        ctx,
+        { throttleKey: body.username, name: body.username, resourceType: 'operator_account' },
+        async () => {
+          const account = await deps.sessions.verifyCredentials(body.username, body.password);
+          if (!account) return null;
+          const [row] = (await deps.orm.em.execute('select password_hash from operator_account where id = ?', [
+            account.id,
+          ])) as { password_hash: string }[];
+          return { sub: account.username, pv: passwordVersion(row.password_hash) };
+        },
+        'admin',
+      ),
   });
   r.route({
     method: 'post',
@@ -68,18 +83,16 @@ export function createCallerAuthRoutes(deps: {
     summary: 'Client login (clientId, secret): answers a client JWT',
     access: 'public',
     input: { body: s.clientLoginBody },
-    handler: async ({ body }, ctx) => {
-      const { attempt } = await deps.throttle.begin(`client:${body.clientId}`, ctx.ip);
-      const client = await deps.clients.verifySecret(body.clientId, body.secret);
-      if (!client) {
-        await refused(ctx, body.clientId, 'caller_client', attempt);
-        await deps.throttle.failed(attempt);
-        throw invalid();
-      }
-      await deps.throttle.succeeded(`client:${body.clientId}`, ctx.ip);
-      const { token, expiresAt } = await deps.tokens.issue('client', { sub: client.id, sv: client.secretVersion });
-      return { body: { token, expiresAt: expiresAt.toISOString() } };
-    },
+    handler: ({ body }, ctx) =>
+      login(
+        ctx,
+        { throttleKey: `client:${body.clientId}`, name: body.clientId, resourceType: 'caller_client' },
+        async () => {
+          const client = await deps.clients.verifySecret(body.clientId, body.secret);
+          return client ? { sub: client.id, sv: client.secretVersion } : null;
+        },
+        'client',
+      ),
   });
   return r.mounted();
 }
