@@ -25,6 +25,8 @@ export interface BootstrapSteps {
   voice: VoiceResult | 'skipped';
   provisioning: ProvisioningResult | { failed: string };
   durationMs: number;
+  /** Who asked (the control key's name): a skipped check says by whom. */
+  requestedBy: string;
 }
 
 const isFailure = (x: object): x is { failed: string } =>
@@ -33,9 +35,9 @@ const isFailure = (x: object): x is { failed: string } =>
 type StepOutcome = Pick<ChecklistItem, 'status' | 'details' | 'durationMs'>;
 
 const failedStep = (details: string): StepOutcome => ({ status: 'failed', details, durationMs: 0 });
-const skippedStep = (flag: string): StepOutcome => ({
+const skippedStep = (flag: string, by: string): StepOutcome => ({
   status: 'skipped',
-  details: `Skipped by request (${flag})`,
+  details: `Skipped by request (${flag}, key ${by})`,
   durationMs: 0,
 });
 /** A step's own outcome, without the rest of its result (checks, configuration). */
@@ -50,9 +52,13 @@ function checklistOf(s: BootstrapSteps): ChecklistItem[] {
     [
       'Billing Configuration',
       'billing.validateStripeConfig',
-      s.billing === 'skipped' ? skippedStep('skipBillingCheck') : outcomeOf(s.billing),
+      s.billing === 'skipped' ? skippedStep('skipBillingCheck', s.requestedBy) : outcomeOf(s.billing),
     ],
-    ['Voice Services', 'voice.smokeTest', s.voice === 'skipped' ? skippedStep('skipVoiceTest') : outcomeOf(s.voice)],
+    [
+      'Voice Services',
+      'voice.smokeTest',
+      s.voice === 'skipped' ? skippedStep('skipVoiceTest', s.requestedBy) : outcomeOf(s.voice),
+    ],
     [
       'Provisioning Status',
       'tenant.provisioningSummary',

@@ -43,6 +43,16 @@ const JSON_TYPE = { 'Content-Type': 'application/json; charset=utf-8' };
 
 type Stored = Record<string, unknown> & { _meta?: unknown };
 
+/** A bootstrap that skips checks says so in its audit row: which ones (the key is the row's actor). */
+function skippedChecksOf(payload: unknown): { skippedChecks?: string[] } {
+  const p = (payload ?? {}) as { skipBillingCheck?: unknown; skipVoiceTest?: unknown };
+  const skipped = [
+    ...(p.skipBillingCheck === true ? ['billing.validateStripeConfig'] : []),
+    ...(p.skipVoiceTest === true ? ['voice.smokeTest'] : []),
+  ];
+  return skipped.length ? { skippedChecks: skipped } : {};
+}
+
 export function createControlService(deps: ControlDeps) {
   // deps.orm.em resolves to the request's own context (RequestContext) inside a request.
   const em = () => deps.orm.em as EntityManager;
@@ -139,6 +149,7 @@ export function createControlService(deps: ControlDeps) {
           dryRun: req.dryRun,
           actor: req.actor,
           durationMs: Date.now() - started,
+          ...(req.tool === 'tenant.bootstrap' ? skippedChecksOf(req.args) : {}),
           ...extra,
         },
       });

@@ -40,6 +40,17 @@ describe('requestIds are scoped to the calling key', () => {
     expect(n8n.status).toBe(200);
     expect(n8n.body._meta.cached).toBe(false);
     expect(n8n.body.result).toMatchObject({ businessId, ready: true });
+    // A skipped check is visible: in the checklist, and in the audit row, with the key that skipped it.
+    expect(n8n.body.result.checklist.filter((c: any) => c.status === 'skipped').map((c: any) => c.details)).toEqual([
+      'Skipped by request (skipBillingCheck, key n8n)',
+      'Skipped by request (skipVoiceTest, key n8n)',
+    ]);
+    const [audit] = await t.sql(
+      `select actor_id, after -> 'skippedChecks' as skipped from audit_event
+        where action = 'ops.tenant.bootstrap' and after ->> 'requestId' = ? and outcome = 'success'`,
+      [requestId],
+    );
+    expect(audit).toEqual({ actor_id: 'n8n', skipped: ['billing.validateStripeConfig', 'voice.smokeTest'] });
 
     // Each key's replay answers its own stored result.
     const readonlyAgain = await execute(

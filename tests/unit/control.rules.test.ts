@@ -74,8 +74,10 @@ describe('the bootstrap report (spec 004 ready logic)', () => {
       voice: 'skipped',
       provisioning,
       durationMs: 9,
+      requestedBy: 'n8n',
     });
     expect([r.ready, r.stats]).toEqual([true, { totalSteps: 4, completed: 1, warnings: 0, skipped: 2, failed: 0 }]);
+    expect(r.checklist[1].details).toBe('Skipped by request (skipBillingCheck, key n8n)');
     expect(r.summary).toBe('Bootstrapped tenant b - Ready (1/4 complete)');
   });
   test('a failed step blocks readiness and is the first recommendation', () => {
@@ -86,6 +88,7 @@ describe('the bootstrap report (spec 004 ready logic)', () => {
       voice: 'skipped',
       provisioning,
       durationMs: 9,
+      requestedBy: 'n8n',
     });
     expect(r.ready).toBe(false);
     expect(r.checklist[1].status).toBe('failed');

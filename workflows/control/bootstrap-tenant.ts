@@ -59,5 +59,6 @@ export async function bootstrapTenant(
     voice,
     provisioning,
     durationMs: Date.now() - started,
+    requestedBy: who.actorId,
   });
 }

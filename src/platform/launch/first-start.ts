@@ -74,6 +74,9 @@ function keptSecret(dataDir: string, name: string, make: () => string) {
 /** The control plane key generated for the demo (printed once, when made). */
 export const demoControlKey = (dataDir: string) => keptSecret(dataDir, 'generated-control-key', generateApiKey);
 
+/** The control plane key of the `n8n` type generated for n8n flows (printed once, when made). */
+export const demoN8nKey = (dataDir: string) => keptSecret(dataDir, 'generated-n8n-key', generateApiKey);
+
 /** The key caller JWTs are signed with when CALLER_JWT_SECRET is not set. */
 export const callerJwtSecret = (dataDir: string) =>
   keptSecret(dataDir, 'generated-caller-jwt-secret', () => randomBytes(32).toString('base64url')).key;

@@ -5,7 +5,7 @@ import { migrate, openOrm } from '../db/orm.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OrmSetup } from '../db/orm.ts';
 import { migrationsList } from '../db/migrations/index.ts';
-import { demoControlKey, callerJwtSecret, prepareCredentials } from './first-start.ts';
+import { demoControlKey, demoN8nKey, callerJwtSecret, prepareCredentials } from './first-start.ts';
 import { startEmbeddedPostgres, type EmbeddedPg } from './embedded-postgres.ts';
 import { startTemporalDevServer, type DevServer } from './temporal-dev-server.ts';
 import { ensureDatabase } from './ephemeral-services.ts';
@@ -129,10 +129,19 @@ async function start(plan: LaunchPlan, flags: { demo: boolean }): Promise<void> 
       : generated.created
         ? `${controlKey}   (new)`
         : `unchanged (in ${generated.file})`;
+    // The same for the key n8n flows use (spec 004's n8n key type: its scopes are printed with it).
+    const n8nGenerated = config.control.keys.n8n ? null : demoN8nKey(config.dataDir);
+    const n8nKey = config.control.keys.n8n ?? n8nGenerated!.key;
+    const n8nKeyShown = !n8nGenerated
+      ? 'from OPS_KEY_N8N'
+      : n8nGenerated.created
+        ? `${n8nKey}   (new)`
+        : `unchanged (in ${n8nGenerated.file})`;
     const env = {
       ...process.env,
       ...demoEnv,
       OPS_KEY_ADMIN: controlKey,
+      OPS_KEY_N8N: n8nKey,
       CALLER_JWT_SECRET: process.env.CALLER_JWT_SECRET || callerJwtSecret(config.dataDir),
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporalAddress,
@@ -159,6 +168,8 @@ async function start(plan: LaunchPlan, flags: { demo: boolean }): Promise<void> 
         `  Support admin UI: ${api}/admin`,
         ...credentials,
         `  Control plane key: ${controlKeyShown}   (x-book8-internal-secret on POST ${api}/api/internal/ops/execute)`,
+        `  n8n key:          ${n8nKeyShown}   (scopes ops.execute, tenant.*, voice.*, billing.read; ` +
+          `./ops n8n sets it up; from n8n in a container start with HOST=0.0.0.0)`,
         ...notes,
         `  OpenAPI:          ${api}/openapi.json   Metrics: ${api}/metrics`,
         'Press Ctrl-C to stop everything.',
