@@ -1,0 +1,58 @@
+import { join, resolve } from 'node:path';
+import { loadConfig, ConfigError } from '../config.ts';
+import { demoN8nKey } from './first-start.ts';
+import { freePort } from './free-port.ts';
+import { importExamples, n8nEnv } from './n8n-setup.ts';
+import { portIsOpen, spawnService, stopChild, waitForPort } from './processes.ts';
+
+const log = (m: string) => console.error(`[ops] ${m}`);
+
+/**
+ * `./ops n8n`: the pinned n8n (installed by ./ops into .tools/n8n) with its data
+ * in the data directory, the platform's n8n key as the "Ops Platform (n8n key)"
+ * credential, and every example imported with Settings pointing at the API.
+ */
+async function main(): Promise<void> {
+  const bin = process.env.N8N_BIN;
+  if (!bin) throw new ConfigError('N8N_BIN is not set: start n8n with ./ops n8n');
+  const config = loadConfig();
+  const folder = resolve(config.dataDir, 'n8n');
+  const key = config.control.keys.n8n ?? demoN8nKey(config.dataDir).key;
+  const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;
+  // From n8n in a container, the API is the host's address: OPS_API_URL_FOR_N8N says which.
+  const apiUrl = process.env.OPS_API_URL_FOR_N8N ?? `http://${host}:${config.http.port}`;
+  log(`importing the examples into ${folder} (Settings → opsApiUrl = ${apiUrl})`);
+  const imported = await importExamples(bin, folder, { apiUrl, key });
+  const port = Number(process.env.N8N_PORT ?? ((await portIsOpen(5678)) ? await freePort() : 5678));
+  const child = spawnService(bin, ['start'], {
+    env: n8nEnv(folder, { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_HOST: '127.0.0.1' }),
+    inherit: true,
+  });
+  await waitForPort(port, 'n8n', 120_000, child);
+  console.log(
+    [
+      '',
+      `n8n is running: http://127.0.0.1:${port}   (data in ${join(folder)})`,
+      `  Imported: ${Object.keys(imported.ids).join(', ')}`,
+      '  Credential "Ops Platform (n8n key)" holds the platform n8n key; open a flow and click "Test workflow".',
+      (await portIsOpen(config.http.port, host))
+        ? `  The API answers at ${apiUrl}.`
+        : `  Start the platform too (./ops start): nothing answers at ${apiUrl} yet.`,
+      'Press Ctrl-C to stop n8n.',
+      '',
+    ].join('\n'),
+  );
+  const stop = async () => {
+    await stopChild(child);
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  child.once('exit', (code) => process.exit(code ?? 1));
+}
+
+if (import.meta.main)
+  main().catch((err: Error) => {
+    log(err instanceof ConfigError ? err.message : `n8n failed: ${err.message}`);
+    process.exit(1);
+  });

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createTestContext, type TestContext } from '../support/context.ts';
+import { CONTROL_KEYS } from '../support/env.ts';
+import { uniqueId } from '../support/factories.ts';
+import { budgetRowKey } from '../../src/platform/ratelimit/rate-limit.ts';
+import { opsBudgetKey } from '../../src/control/ops-execute.contract.ts';
+import { executeExample, importExamples, type N8nInstance } from '../../src/platform/launch/n8n-setup.ts';
+import { opsWorkflowId } from '../../src/control/ops-execute.contract.ts';
+import { runsOf } from '../support/temporal.ts';
+
+// The examples in a real n8n (the version ./ops pins), executed with `n8n execute` against this
+// test platform. What is asserted is what the platform saw and did.
+const bin = process.env.N8N_BIN;
+const folders: string[] = [];
+let t: TestContext;
+let apiUrl: string;
+let n8n: N8nInstance;
+
+const folder = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ops-n8n-test-'));
+  folders.push(dir);
+  return dir;
+};
+const audits = (requestId: string) =>
+  t.sql<{ outcome: string; error: string | null; action: string }>(
+    `select outcome, after ->> 'error' as error, action from audit_event
+      where after ->> 'requestId' = ? and action like 'ops.%' order by id`,
+    [requestId],
+  );
+/** What the platform did for one requestId of the n8n key: its run(s) and its stored answer(s). */
+const platformSaw = async (requestId: string) => ({
+  runs: (await runsOf(t.temporal.client, opsWorkflowId('n8n', requestId))).length,
+  stored: (await t.sql(`select 1 from idempotency_record where key = ?`, [requestId])).length,
+  succeeded: (await audits(requestId)).filter((a) => a.outcome === 'success').length,
+});
+const requestIdOf = (run: { raw: unknown }, node: string) =>
+  (JSON.stringify(run.raw).match(new RegExp(`n8n-[A-Za-z0-9]+-\\d+-${node}`)) ?? [null])[0];
+
+beforeAll(async () => {
+  if (!bin) throw new Error('N8N_BIN is not set: run the n8n tier through ./ops test, which installs n8n');
+  t = await createTestContext();
+  apiUrl = `http://127.0.0.1:${(t.server.address() as AddressInfo).port}`;
+  n8n = await importExamples(bin, folder(), { apiUrl, key: CONTROL_KEYS.n8n });
+}, 120_000);
+afterAll(async () => {
+  await t?.close();
+  for (const d of folders) rmSync(d, { recursive: true, force: true });
+});
+
+describe('the examples in a real n8n', () => {
+  test('tenant-bootstrap runs once per execution and takes its success branch', async () => {
+    const run = await executeExample(n8n, 'tenant-bootstrap.json');
+    expect(run.ran['Send Welcome Email']).toBe(1);
+    expect(run.ran['Alert: Manual Setup Required']).toBeUndefined();
+    const requestId = requestIdOf(run, 'bootstrap')!;
+    expect(requestId).toMatch(new RegExp(`^n8n-${n8n.ids['tenant-bootstrap.json']}-\\d+-bootstrap$`));
+    expect(await platformSaw(requestId)).toEqual({ runs: 1, stored: 1, succeeded: 1 });
+  }, 120_000);
+
+  test('provisioning, billing and voice checks each reach the platform with their own requestId', async () => {
+    for (const [file, tag] of [
+      ['check-provisioning.json', 'provisioning'],
+      ['billing-check.json', 'billing'],
+      ['voice-check.json', 'voice'],
+    ] as const) {
+      const run = await executeExample(n8n, file);
+      const requestId = requestIdOf(run, tag);
+      expect([file, requestId]).toEqual([file, expect.stringMatching(/^n8n-/)]);
+      expect([file, (await audits(requestId!)).at(-1)?.outcome]).toEqual([file, 'success']);
+    }
+  }, 120_000);
+
+  test('a second n8n instance sends other requestIds for the same example', async () => {
+    const other = await importExamples(bin!, folder(), {
+      apiUrl,
+      key: CONTROL_KEYS.n8n,
+      only: ['tenant-bootstrap.json'],
+    });
+    expect(other.ids['tenant-bootstrap.json']).not.toBe(n8n.ids['tenant-bootstrap.json']);
+    const run = await executeExample(other, 'tenant-bootstrap.json');
+    const requestId = requestIdOf(run, 'bootstrap')!;
+    expect(requestId.startsWith(`n8n-${other.ids['tenant-bootstrap.json']}-`)).toBe(true);
+    expect(await platformSaw(requestId)).toEqual({ runs: 1, stored: 1, succeeded: 1 });
+  }, 120_000);
+
+  test('a crafted business name is stored exactly and never changes which checks run', async () => {
+    const businessId = uniqueId('biz');
+    const name = 'Inject Corp", "skipBillingCheck": true, "skipVoiceTest": true, "name": "Back\\\\slash';
+    const hostile = await importExamples(bin!, folder(), {
+      apiUrl,
+      key: CONTROL_KEYS.n8n,
+      only: ['tenant-bootstrap.json'],
+      inputs: { 'tenant-bootstrap.json': { businessId, businessName: name } },
+    });
+    const run = await executeExample(hostile, 'tenant-bootstrap.json');
+    expect(run.ran['Send Welcome Email']).toBe(1);
+    expect((await t.sql(`select business_name from client where id = ?`, [businessId]))[0].business_name).toBe(name);
+    const body = run.last['tenant.bootstrap']!.body as any;
+    expect(body.result.checklist.map((c: any) => c.status)).not.toContain('skipped');
+  }, 120_000);
+
+  test('a 429 is waited out for its Retry-After and retried with the same requestId', async () => {
+    // The n8n key's budget is spent for the next 3 seconds.
+    await t.sql(
+      `insert into rate_limit (key, points, expire) values (?, 100000, ?)
+       on conflict (key) do update set points = 100000, expire = excluded.expire`,
+      [budgetRowKey(opsBudgetKey('n8n'), 200), Date.now() + 3_000],
+    );
+    const started = Date.now();
+    const run = await executeExample(n8n, 'check-provisioning.json');
+    expect(run.ran['Wait Retry-After']).toBe(1);
+    expect(run.ran['tenant.provisioningSummary']).toBe(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
+    expect(run.outputs['tenant.provisioningSummary'].map((o) => o?.statusCode)).toEqual([429, 200]);
+    // Both tries sent the same requestId: one run, one stored answer.
+    const requestId = requestIdOf(run, 'provisioning')!;
+    expect(await platformSaw(requestId)).toEqual({ runs: 1, stored: 1, succeeded: 1 });
+  }, 120_000);
+});
