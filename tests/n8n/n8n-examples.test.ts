@@ -103,6 +103,28 @@ describe('the examples in a real n8n', () => {
     expect(body.result.checklist.map((c: any) => c.status)).not.toContain('skipped');
   }, 120_000);
 
+  test.each([
+    ['a NUL', 'Nul\u0000Corp'],
+    ['10,000 characters', 'x'.repeat(10_000)],
+  ])(
+    'a business name with %s is refused with 400: the failure branch, and nothing written',
+    async (_what, name) => {
+      const businessId = uniqueId('biz');
+      const flow = await importExamples(bin!, folder(), {
+        apiUrl,
+        key: CONTROL_KEYS.n8n,
+        only: ['tenant-bootstrap.json'],
+        inputs: { 'tenant-bootstrap.json': { businessId, businessName: name } },
+      });
+      const run = await executeExample(flow, 'tenant-bootstrap.json');
+      expect(run.last['tenant.bootstrap']?.statusCode).toBe(400);
+      expect(run.ran['Wait Retry-After']).toBeUndefined();
+      expect(run.ran['Alert: Manual Setup Required']).toBe(1);
+      expect(await t.sql(`select 1 from client where id = ?`, [businessId])).toHaveLength(0);
+    },
+    120_000,
+  );
+
   test('a 429 is waited out for its Retry-After and retried with the same requestId', async () => {
     // The n8n key's budget is spent for the next 3 seconds.
     await t.sql(

@@ -121,22 +121,14 @@ async function start(plan: LaunchPlan, flags: { demo: boolean }): Promise<void> 
           `for the real API)`,
       );
     }
-    // The control key is printed once, when it is made; later starts say where it is.
-    const generated = config.control.keys.admin ? null : demoControlKey(config.dataDir);
-    const controlKey = config.control.keys.admin ?? generated!.key;
-    const controlKeyShown = !generated
-      ? 'from OPS_KEY_ADMIN'
-      : generated.created
-        ? `${controlKey}   (new)`
-        : `unchanged (in ${generated.file})`;
-    // The same for the key n8n flows use (spec 004's n8n key type: its scopes are printed with it).
-    const n8nGenerated = config.control.keys.n8n ? null : demoN8nKey(config.dataDir);
-    const n8nKey = config.control.keys.n8n ?? n8nGenerated!.key;
-    const n8nKeyShown = !n8nGenerated
-      ? 'from OPS_KEY_N8N'
-      : n8nGenerated.created
-        ? `${n8nKey}   (new)`
-        : `unchanged (in ${n8nGenerated.file})`;
+    // The control key and n8n's key (spec 004's n8n key type) are printed once, when made;
+    // later starts say where they are.
+    const { key: controlKey, shown: controlKeyShown } = keyToShow(config.control.keys.admin, 'OPS_KEY_ADMIN', () =>
+      demoControlKey(config.dataDir),
+    );
+    const { key: n8nKey, shown: n8nKeyShown } = keyToShow(config.control.keys.n8n, 'OPS_KEY_N8N', () =>
+      demoN8nKey(config.dataDir),
+    );
     const env = {
       ...process.env,
       ...demoEnv,
@@ -180,6 +172,17 @@ async function start(plan: LaunchPlan, flags: { demo: boolean }): Promise<void> 
     log(err instanceof ConfigError ? err.message : `start failed: ${(err as Error).message}`);
     await stopAll(1);
   }
+}
+
+/** A key from the environment, or the one kept in the data directory, and how to print it. */
+function keyToShow(
+  configured: string | undefined,
+  envName: string,
+  kept: () => { key: string; file: string; created: boolean },
+) {
+  if (configured) return { key: configured, shown: `from ${envName}` };
+  const k = kept();
+  return { key: k.key, shown: k.created ? `${k.key}   (new)` : `unchanged (in ${k.file})` };
 }
 
 /** `./ops start [--demo]`: the entry point (src/launch.ts) passes what the modules bring. */
