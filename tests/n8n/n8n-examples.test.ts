@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -44,7 +44,10 @@ beforeAll(async () => {
   if (!bin) throw new Error('N8N_BIN is not set: run the n8n tier through ./ops test, which installs n8n');
   t = await createTestContext();
   apiUrl = `http://127.0.0.1:${(t.server.address() as AddressInfo).port}`;
-  n8n = await importExamples(bin, folder(), { apiUrl, key: CONTROL_KEYS.n8n });
+  const dir = folder();
+  n8n = await importExamples(bin, dir, { apiUrl, key: CONTROL_KEYS.n8n });
+  // The key was on disk only while n8n imported it.
+  expect(existsSync(join(dir, 'ops-import', 'credentials.json'))).toBe(false);
 }, 120_000);
 afterAll(async () => {
   await t?.close();

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -65,8 +65,14 @@ export async function importExamples(
     data: Record<string, string>;
   }[];
   const credentials = template.map((c) => ({ ...c, data: { ...c.data, value: opts.key } }));
-  writeFileSync(join(staging, 'credentials.json'), JSON.stringify(credentials), { mode: 0o600 });
-  await run(bin, ['import:credentials', `--input=${join(staging, 'credentials.json')}`], { env });
+  // The key is on disk (0600) only while n8n imports it; n8n keeps it encrypted in its own database.
+  const credentialsFile = join(staging, 'credentials.json');
+  writeFileSync(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
+  try {
+    await run(bin, ['import:credentials', `--input=${credentialsFile}`], { env });
+  } finally {
+    rmSync(credentialsFile, { force: true });
+  }
   for (const file of exampleFiles().filter((f) => !opts.only || opts.only.includes(f))) {
     const wf = JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as WorkflowFile;
     ids[file] ??= randomBytes(8).toString('hex');
