@@ -17,15 +17,19 @@ const examples = exampleFiles().map((file) => ({
   nodes: (JSON.parse(readFileSync(`${EXAMPLES_DIR}/${file}`, 'utf8')) as { nodes: N8nNode[] }).nodes,
 }));
 const https = (nodes: N8nNode[]) => nodes.filter((n) => n.type === 'n8n-nodes-base.httpRequest');
+/** The requests that run a control plane tool (POST execute with a body). */
+const posts = (nodes: N8nNode[]) => https(nodes).filter((n) => n.parameters.jsonBody);
 
 describe('examples/n8n are built the n8n way', () => {
   test('there is a flow for every tool an n8n user starts', () => {
     const tools = examples.flatMap((e) =>
-      https(e.nodes).map((h) => /tool: '([\w.]+)'/.exec(h.parameters.jsonBody)![1]),
+      posts(e.nodes).map((h) => /tool: '([\w.]+)'/.exec(h.parameters.jsonBody)![1]),
     );
     expect(tools.sort()).toEqual(
       ['billing.validateStripeConfig', 'tenant.bootstrap', 'tenant.provisioningSummary', 'voice.smokeTest'].sort(),
     );
+    // and one for the cockpit
+    expect(examples.map((e) => e.file)).toContain('cockpit-stuck-clients.json');
   });
 
   test.each(examples)('$file: no $env, the key from the Header Auth credential, the URL from Settings', (e) => {
@@ -33,17 +37,17 @@ describe('examples/n8n are built the n8n way', () => {
     for (const h of https(e.nodes)) {
       expect(h.parameters.authentication).toBe('genericCredentialType');
       expect(h.parameters.genericAuthType).toBe('httpHeaderAuth');
-      expect(h.credentials?.httpHeaderAuth.id).toBe('opsN8nKey');
+      expect(['opsN8nKey', 'opsOperatorKey']).toContain(h.credentials?.httpHeaderAuth.id);
       expect(h.parameters.url).toMatch(/^=\{\{ \$\('Settings'\)\.first\(\)\.json\.opsApiUrl \}\}/);
     }
   });
 
   test.each(examples)('$file: the body is one expression returning an object, never a string template', (e) => {
-    for (const h of https(e.nodes)) expect(h.parameters.jsonBody).toMatch(/^=\{\{ \{[\s\S]*\} \}\}$/);
+    for (const h of posts(e.nodes)) expect(h.parameters.jsonBody).toMatch(/^=\{\{ \{[\s\S]*\} \}\}$/);
   });
 
   test.each(examples)('$file: the requestId is per instance and per execution, never per try', (e) => {
-    for (const h of https(e.nodes)) {
+    for (const h of posts(e.nodes)) {
       expect(h.parameters.jsonBody).toMatch(/requestId: `n8n-\$\{\$workflow\.id\}-\$\{\$execution\.id\}-\w+`/);
       expect(h.parameters.jsonBody).not.toMatch(/\$now|Date\.now|\$runIndex/);
     }
@@ -60,15 +64,22 @@ describe('examples/n8n are built the n8n way', () => {
       const wait = e.nodes.find((n) => n.type === 'n8n-nodes-base.wait')!;
       expect(wait.parameters.amount).toContain("$json.headers['retry-after']");
       const ok = e.nodes.find((n) => n.name === 'OK?')!;
-      expect(ok.parameters.conditions.conditions[0].leftValue).toContain(
-        '$json.statusCode === 200 && $json.body.ok === true',
+      // spec 004 answers { ok }, spec 000 { success }
+      expect(ok.parameters.conditions.conditions[0].leftValue).toMatch(
+        /\$json\.statusCode === 200 && \$json\.body\.(ok|success) === true/,
       );
     },
   );
 
-  test('the credential template holds a placeholder, never a key', () => {
-    const [cred] = JSON.parse(readFileSync(`${EXAMPLES_DIR}/credentials.json`, 'utf8'));
-    expect(cred).toMatchObject({ id: 'opsN8nKey', type: 'httpHeaderAuth', data: { name: 'x-book8-internal-secret' } });
-    expect(cred.data.value).toBe('PASTE_YOUR_OPS_KEY_N8N');
+  test('the credential template holds placeholders, never a key', () => {
+    const [n8nKey, operatorKey] = JSON.parse(readFileSync(`${EXAMPLES_DIR}/credentials.json`, 'utf8'));
+    expect(n8nKey).toMatchObject({
+      id: 'opsN8nKey',
+      type: 'httpHeaderAuth',
+      data: { name: 'x-book8-internal-secret' },
+    });
+    expect(n8nKey.data.value).toBe('PASTE_YOUR_OPS_KEY_N8N');
+    expect(operatorKey).toMatchObject({ id: 'opsOperatorKey', data: { name: 'Authorization' } });
+    expect(operatorKey.data.value).toBe('Bearer PASTE_AN_OPERATOR_KEY');
   });
 });

@@ -11,6 +11,8 @@ import { opsBudgetKey } from '../../src/control/ops-execute.contract.ts';
 import { executeExample, importExamples, type N8nInstance } from '../../src/platform/launch/n8n-setup.ts';
 import { opsWorkflowId } from '../../src/control/ops-execute.contract.ts';
 import { runsOf } from '../support/temporal.ts';
+import { operatorKeyWith } from '../support/dispatch.ts';
+import { seedClient } from '../support/factories.ts';
 
 // The examples in a real n8n (the version ./ops pins), executed with `n8n execute` against this
 // test platform. What is asserted is what the platform saw and did.
@@ -45,7 +47,8 @@ beforeAll(async () => {
   t = await createTestContext();
   apiUrl = `http://127.0.0.1:${(t.server.address() as AddressInfo).port}`;
   const dir = folder();
-  n8n = await importExamples(bin, dir, { apiUrl, key: CONTROL_KEYS.n8n });
+  const operatorKey = await operatorKeyWith(t, 'viewer');
+  n8n = await importExamples(bin, dir, { apiUrl, key: CONTROL_KEYS.n8n, operatorKey });
   // The key was on disk only while n8n imported it.
   expect(existsSync(join(dir, 'ops-import', 'credentials.json'))).toBe(false);
 }, 120_000);
@@ -75,6 +78,18 @@ describe('the examples in a real n8n', () => {
       expect([file, requestId]).toEqual([file, expect.stringMatching(/^n8n-/)]);
       expect([file, (await audits(requestId!)).at(-1)?.outcome]).toEqual([file, 'success']);
     }
+  }, 120_000);
+
+  test('the cockpit flow lists stuck clients with an operator key and takes the notify branch', async () => {
+    const c = await seedClient(t, { businessName: 'Stuck For n8n' });
+    await t.sql(`update onboarding_state set stuck_detected_at = now(), stuck_severity = 'HIGH' where client_id = ?`, [
+      c.id,
+    ]);
+    const run = await executeExample(n8n, 'cockpit-stuck-clients.json');
+    expect(run.last['GET stuck clients']?.statusCode).toBe(200);
+    expect(run.ran['Notify on-call']).toBe(1);
+    const listed = ((run.last['GET stuck clients']!.body as any).data.clients as any[]).map((x) => x.clientId);
+    expect(listed).toContain(c.id);
   }, 120_000);
 
   test('a second n8n instance sends other requestIds for the same example', async () => {

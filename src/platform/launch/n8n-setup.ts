@@ -53,7 +53,15 @@ interface WorkflowFile {
 export async function importExamples(
   bin: string,
   userFolder: string,
-  opts: { apiUrl: string; key: string; only?: string[]; inputs?: Record<string, Record<string, string>> },
+  opts: {
+    apiUrl: string;
+    /** The control plane n8n key (credential "Ops Platform (n8n key)"). */
+    key: string;
+    /** An operator key for the cockpit flow (credential "Ops Platform (operator key)"); else its placeholder stays. */
+    operatorKey?: string;
+    only?: string[];
+    inputs?: Record<string, Record<string, string>>;
+  },
 ): Promise<N8nInstance> {
   mkdirSync(userFolder, { recursive: true });
   const env = n8nEnv(userFolder);
@@ -62,9 +70,14 @@ export async function importExamples(
   const idsFile = join(userFolder, 'ops-workflow-ids.json');
   const ids: Record<string, string> = existsSync(idsFile) ? JSON.parse(readFileSync(idsFile, 'utf8')) : {};
   const template = JSON.parse(readFileSync(join(EXAMPLES_DIR, 'credentials.json'), 'utf8')) as {
+    id: string;
     data: Record<string, string>;
   }[];
-  const credentials = template.map((c) => ({ ...c, data: { ...c.data, value: opts.key } }));
+  const values: Record<string, string | undefined> = {
+    opsN8nKey: opts.key,
+    opsOperatorKey: opts.operatorKey && `Bearer ${opts.operatorKey}`,
+  };
+  const credentials = template.map((c) => ({ ...c, data: { ...c.data, value: values[c.id] ?? c.data.value } }));
   // The key is on disk (0600) only while n8n imports it; n8n keeps it encrypted in its own database.
   const credentialsFile = join(staging, 'credentials.json');
   writeFileSync(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });

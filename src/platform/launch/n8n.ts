@@ -22,7 +22,9 @@ async function main(): Promise<void> {
   // From n8n in a container, the API is the host's address: OPS_API_URL_FOR_N8N says which.
   const apiUrl = process.env.OPS_API_URL_FOR_N8N ?? `http://${host}:${config.http.port}`;
   log(`importing the examples into ${folder} (Settings → opsApiUrl = ${apiUrl})`);
-  const imported = await importExamples(bin, folder, { apiUrl, key });
+  // The cockpit flow reads with an operator key: OPS_N8N_OPERATOR_KEY fills its credential.
+  const operatorKey = process.env.OPS_N8N_OPERATOR_KEY;
+  const imported = await importExamples(bin, folder, { apiUrl, key, operatorKey });
   const port = Number(process.env.N8N_PORT ?? ((await portIsOpen(5678)) ? await freePort() : 5678));
   const child = spawnService(bin, ['start'], {
     env: n8nEnv(folder, { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_HOST: '127.0.0.1' }),
@@ -35,6 +37,10 @@ async function main(): Promise<void> {
       `n8n is running: http://127.0.0.1:${port}   (data in ${join(folder)})`,
       `  Imported: ${Object.keys(imported.ids).join(', ')}`,
       '  Credential "Ops Platform (n8n key)" holds the platform n8n key; open a flow and click "Test workflow".',
+      operatorKey
+        ? '  Credential "Ops Platform (operator key)" holds OPS_N8N_OPERATOR_KEY (the cockpit flow).'
+        : '  The cockpit flow needs an operator key: ./ops key create n8n-cockpit --role viewer, then ' +
+          'OPS_N8N_OPERATOR_KEY=<key> ./ops n8n (or paste it into the credential "Ops Platform (operator key)").',
       (await portIsOpen(config.http.port, host))
         ? `  The API answers at ${apiUrl}.`
         : `  Start the platform too (./ops start): nothing answers at ${apiUrl} yet.`,
