@@ -9,6 +9,7 @@ import {
 } from '../../src/dispatch/assign-driver.contract.ts';
 import { isAssignable } from '../../src/dispatch/order-status.rules.ts';
 import { recordDeliveries } from '../../src/dispatch/webhook-outbox.ts';
+import { isDoubleBooking } from '../../src/dispatch/double-booking.ts';
 import type { createOrderReads } from '../../src/dispatch/orders.service.ts';
 import { bestAvailable } from '../../src/dispatch/assignment.rules.ts';
 
@@ -28,12 +29,6 @@ interface LockedOrder {
 
 const fail = (message: string, type: string, details?: Record<string, unknown>) =>
   ApplicationFailure.nonRetryable(message, type, details ?? {});
-
-/** PostgreSQL's exclusion_violation (the driver_not_double_booked constraint), however the driver wraps it. */
-const isExclusionViolation = (err: unknown) => {
-  const e = err as { code?: string; sqlState?: string; message?: string };
-  return e.code === '23P01' || e.sqlState === '23P01' || /driver_not_double_booked/.test(e.message ?? '');
-};
 
 export function createAssignActivities(deps: {
   orm: MikroORM;
@@ -65,7 +60,7 @@ export function createAssignActivities(deps: {
       try {
         return await em.transactional((tx) => reserve(tx, input, deps.webhookUrls));
       } catch (err) {
-        if (isExclusionViolation(err))
+        if (isDoubleBooking(err))
           throw fail(
             `Driver ${input.driverId} already has a job that overlaps this slot`,
             ASSIGN_FAILURES.driverUnavailable,

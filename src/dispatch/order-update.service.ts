@@ -6,6 +6,7 @@ import type { OrderStatus, TimeSlot } from './entities/order.entity.ts';
 import { checkTransition } from './order-status.rules.ts';
 import { recordDeliveries } from './webhook-outbox.ts';
 import { startDeliveriesFromApi } from './deliveries.ts';
+import { isDoubleBooking } from './double-booking.ts';
 import type { AssignService } from './assign.service.ts';
 import type { OrderReads } from './orders.service.ts';
 
@@ -28,8 +29,6 @@ interface Locked {
   preferred_date: string;
   notes: string | null;
 }
-
-const isExclusionViolation = (err: unknown) => /driver_not_double_booked/.test((err as Error).message ?? '');
 
 /**
  * PUT order: a driver goes through the assignment run (the only way to book
@@ -111,7 +110,7 @@ export function createOrderUpdates(
             [o.assignment_id],
           );
         } catch (err) {
-          if (!isExclusionViolation(err)) throw err;
+          if (!isDoubleBooking(err)) throw err;
           throw new AppError(409, 'DRIVER_UNAVAILABLE', 'The assigned driver has another job in the new slot', {
             details: { driverId: o.driver_id },
           });
