@@ -7,7 +7,6 @@ import { ModuleRouter } from '../platform/http/route.ts';
 import type { LoginThrottle } from '../platform/ratelimit/rate-limit.ts';
 import type { MountedModule } from '../platform/http/app.ts';
 import type { Audience, TokenClaims, TokenIssuer } from './caller-tokens.ts';
-import { passwordVersion } from './caller-auth.ts';
 import type { ClientService } from './clients.service.ts';
 import { CALLER_AUTH_PREFIX } from './caller.paths.ts';
 import * as s from './caller.schemas.ts';
@@ -68,11 +67,7 @@ export function createCallerAuthRoutes(deps: {
         { throttleKey: body.username, name: body.username, resourceType: 'operator_account' },
         async () => {
           const account = await deps.sessions.verifyCredentials(body.username, body.password);
-          if (!account) return null;
-          const [row] = (await deps.orm.em.execute('select password_hash from operator_account where id = ?', [
-            account.id,
-          ])) as { password_hash: string }[];
-          return { sub: account.username, pv: passwordVersion(row.password_hash) };
+          return account ? { sub: account.username, pv: account.passwordVersion } : null;
         },
         'admin',
       ),

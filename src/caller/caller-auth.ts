@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Authenticator } from '../platform/auth/operator-auth.ts';
+import { passwordVersion } from '../platform/auth/passwords.ts';
 import type { Principal } from '../platform/auth/principal.ts';
 import type { Refusals } from '../platform/auth/refusals.ts';
 import type { Role } from '../platform/auth/roles.ts';
@@ -12,10 +12,6 @@ import type { Audience, TokenClaims, TokenIssuer } from './caller-tokens.ts';
 export interface CallerState {
   clientId?: string;
 }
-
-/** A digest of the stored password hash: it changes with the password, and reveals nothing of it. */
-export const passwordVersion = (passwordHash: string) =>
-  createHash('sha256').update(`pv:${passwordHash}`).digest('base64url').slice(0, 16);
 
 const bearer = (ctx: Context) => /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'))?.[1] ?? null;
 

@@ -5,7 +5,7 @@ import { createOperator } from './support.ts';
 import { MOCK_CREDENTIALS } from '../../src/platform/launch/api-mocks.ts';
 import { statusCallbackUrl } from '../../src/caller/caller.paths.ts';
 import { createTokenIssuer } from '../../src/caller/caller-tokens.ts';
-import { passwordVersion } from '../../src/caller/caller-auth.ts';
+import { passwordVersion } from '../../src/platform/auth/passwords.ts';
 import { CALLER_JWT_SECRET } from './env.ts';
 
 /** The caller tests' API: Twilio's (mock) auth token, so status callbacks can be verified. */

@@ -1,4 +1,4 @@
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 // scrypt parameters (N=2^15, r=8, p=1): ~50 ms per hash here, 32 MiB of memory.
 const N = 32768;
@@ -39,3 +39,10 @@ export async function verifyAgainstNothing(password: string): Promise<false> {
 export function generatePassword(): string {
   return randomBytes(12).toString('base64url');
 }
+
+/**
+ * A digest of a stored password hash: it changes with the password and reveals
+ * nothing of it, so a token that carries it ends when the password is reset.
+ */
+export const passwordVersion = (passwordHash: string) =>
+  createHash('sha256').update(`pv:${passwordHash}`).digest('base64url').slice(0, 16);

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { verifyAgainstNothing, verifyPassword } from './passwords.ts';
+import { passwordVersion, verifyAgainstNothing, verifyPassword } from './passwords.ts';
 import type { Principal } from './principal.ts';
 import { randomSecret, secretDigest } from './secrets.ts';
 
@@ -19,15 +19,21 @@ const TOUCH_EVERY_MS = 60_000;
  */
 export function createSessionStore(em: () => EntityManager, opts: { ttlMs: number; idleMs: number }) {
   return {
-    /** Checks a username and password; the same work is done for unknown usernames. */
-    async verifyCredentials(username: string, password: string): Promise<{ id: string; username: string } | null> {
+    /**
+     * Checks a username and password; the same work is done for unknown usernames.
+     * Answers the account with its password version (for tokens a reset must end).
+     */
+    async verifyCredentials(
+      username: string,
+      password: string,
+    ): Promise<{ id: string; username: string; passwordVersion: string } | null> {
       const [account] = (await em().execute(
         `select id, username, password_hash from operator_account where username = ? and disabled_at is null`,
         [username],
       )) as { id: string; username: string; password_hash: string }[];
       if (!account) return verifyAgainstNothing(password).then(() => null);
       return (await verifyPassword(password, account.password_hash))
-        ? { id: account.id, username: account.username }
+        ? { id: account.id, username: account.username, passwordVersion: passwordVersion(account.password_hash) }
         : null;
     },
 
