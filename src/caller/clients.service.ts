@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
-import { encodeCursor, type Cursor } from '../platform/db/keyset.ts';
+import { containing, rowsPage, type Cursor } from '../platform/db/keyset.ts';
 import { conflict, notFound } from '../platform/http/errors.ts';
 import { presentCall, presentClient, type CallRow, type ClientRow } from './caller.presenter.ts';
 
@@ -109,7 +109,7 @@ export function createClientService(deps: { orm: MikroORM }) {
       }
       if (q.search) {
         parts.push(`lower(full_name || ' ' || email || ' ' || coalesce(business_name, '')) like ?`);
-        params.push(`%${q.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+        params.push(containing(q.search));
       }
       const where = parts.length ? `where ${parts.join(' and ')}` : '';
       const page = q.cursor ? `${where ? `${where} and` : 'where'} (created_at, id) < (?, ?)` : where;
@@ -122,17 +122,14 @@ export function createClientService(deps: { orm: MikroORM }) {
         ]),
         sql<{ n: number }>(`select count(*)::int as n from caller_client ${where}`, params),
       ]);
-      const items = rows.slice(0, q.limit);
-      const last = items[items.length - 1];
+      const { items, next } = rowsPage(rows, q.limit, (r) => r.created_at);
       return {
         total: total.n,
         count: items.length,
         limit: q.limit,
         offset: q.cursor ? null : q.offset,
         clients: items.map((c) => presentClient(c, { withNotes: false })),
-        ...(rows.length > q.limit && last
-          ? { nextCursor: encodeCursor({ at: new Date(last.created_at), id: last.id }) }
-          : {}),
+        ...next,
       };
     },
 
@@ -260,8 +257,7 @@ export function createClientService(deps: { orm: MikroORM }) {
           [clientId, q.status ?? ''],
         ),
       ]);
-      const items = rows.slice(0, q.limit);
-      const last = items[items.length - 1];
+      const { items, next } = rowsPage(rows, q.limit, (r) => r.start_time);
       const total = counts.find((c) => c.dimension === 'all')?.n ?? 0;
       return {
         clientId,
@@ -271,9 +267,7 @@ export function createClientService(deps: { orm: MikroORM }) {
         limit: q.limit,
         offset: q.cursor ? null : q.offset,
         callHistory: items.map(presentCall),
-        ...(rows.length > q.limit && last
-          ? { nextCursor: encodeCursor({ at: new Date(last.start_time), id: last.id }) }
-          : {}),
+        ...next,
       };
     },
 

@@ -13,7 +13,7 @@ import {
   type Cursor,
   type KeysetOrder,
 } from '../platform/db/keyset.ts';
-import { awaitOutcome, startOrAttach } from '../platform/temporal/runs.ts';
+import { awaitOutcome, describeRun, startOrAttach } from '../platform/temporal/runs.ts';
 import type { AlertType } from './entities/alert-log.entity.ts';
 import { AlertLog } from './entities/index.ts';
 import { Client, OnboardingState, type Severity } from '../tenants/entities/index.ts';
@@ -298,27 +298,13 @@ export function createCockpitService(deps: CockpitDeps) {
     /** Status of a cockpit run (the 202 answer of a slow DELETE points here). */
     async getOperation(wfId: string) {
       if (!isClientDeleteWorkflowId(wfId)) throw notFound('operation');
-      const handle = deps.temporal.workflow.getHandle(wfId);
-      const desc = await handle.describe().catch(() => null);
-      if (!desc) throw notFound('operation');
-      const status = desc.status.name;
-      const outcome = status === 'RUNNING' ? null : await awaitOutcome<DeletionLog>(handle, 1_000);
-      return {
-        workflowId: wfId,
-        runId: desc.runId,
-        status,
-        startedAt: desc.startTime.toISOString(),
-        closedAt: isoOrNull(desc.closeTime),
-        ...(outcome?.state === 'completed' ? { result: outcome.result } : {}),
-        ...(outcome?.state === 'failed'
-          ? {
-              // Only the deletion's own outcomes are told as they are; anything else in general terms.
-              error: KNOWN_FAILURES.has(outcome.failure?.type ?? '')
-                ? { code: outcome.failure!.type, message: outcome.failure!.message }
-                : { code: DELETE_FAILURES.failed, message: 'Failed to delete client. Transaction rolled back.' },
-            }
-          : {}),
-      };
+      // Only the deletion's own outcomes are told as they are; anything else in general terms.
+      const run = await describeRun(deps.temporal, wfId, {
+        known: KNOWN_FAILURES,
+        fallback: { code: DELETE_FAILURES.failed, message: 'Failed to delete client. Transaction rolled back.' },
+      });
+      if (!run) throw notFound('operation');
+      return run;
     },
   };
 }

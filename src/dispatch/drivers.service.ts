@@ -4,7 +4,7 @@ import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
 import { AppError, notFound } from '../platform/http/errors.ts';
 import { iso, isoOrNull } from '../platform/http/wire.ts';
 import type { DriverStatus, OnboardingStatus } from './entities/driver.entity.ts';
-import { containing } from './orders.queries.ts';
+import { containing } from '../platform/db/keyset.ts';
 
 interface DriverRow {
   id: string;

@@ -1,9 +1,9 @@
 import type { Client } from '@temporalio/client';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { encodeCursor, type Cursor } from '../platform/db/keyset.ts';
+import { rowsPage, type Cursor } from '../platform/db/keyset.ts';
 import { notFound } from '../platform/http/errors.ts';
 import { iso, isoOrNull } from '../platform/http/wire.ts';
-import { awaitOutcome } from '../platform/temporal/runs.ts';
+import { describeRun } from '../platform/temporal/runs.ts';
 import { ASSIGN_DRIVER, ASSIGN_FAILURES } from './assign-driver.contract.ts';
 import { REFUND_FAILURES, REFUND_PAYMENT } from './refund-payment.contract.ts';
 import { DELIVER_WEBHOOK, WEBHOOK_FAILURES } from './deliver-webhook.contract.ts';
@@ -69,8 +69,7 @@ export function createInsightsService(deps: { orm: MikroORM; temporal: Client })
           order by d.created_at desc, d.id desc limit ?`,
         [...params, q.limit + 1],
       );
-      const items = rows.slice(0, q.limit);
-      const last = items[items.length - 1];
+      const { items, next } = rowsPage(rows, q.limit, (r) => r.created_at);
       return {
         deliveries: items.map((d) => ({
           id: d.id,
@@ -82,35 +81,19 @@ export function createInsightsService(deps: { orm: MikroORM; temporal: Client })
           deliveredAt: isoOrNull(d.delivered_at),
           workflowId: d.workflow_id,
         })),
-        ...(rows.length > q.limit && last
-          ? { nextCursor: encodeCursor({ at: new Date(last.created_at), id: last.id }) }
-          : {}),
+        ...next,
       };
     },
 
     async operation(workflowId: string) {
       if (!OPERATIONS.includes(workflowId.split(':')[0])) throw notFound('operation');
-      const handle = deps.temporal.workflow.getHandle(workflowId);
-      const desc = await handle.describe().catch(() => null);
-      if (!desc) throw notFound('operation');
-      const status = desc.status.name;
-      const outcome = status === 'RUNNING' ? null : await awaitOutcome<unknown>(handle, 1_000);
-      return {
-        workflowId,
-        status,
-        startedAt: desc.startTime.toISOString(),
-        closedAt: isoOrNull(desc.closeTime),
-        ...(outcome?.state === 'completed' ? { result: outcome.result } : {}),
-        ...(outcome?.state === 'failed'
-          ? {
-              // Only the operations' own failures are told as they are; anything else in general terms.
-              error:
-                outcome.failure && KNOWN_FAILURES.has(outcome.failure.type ?? '')
-                  ? { code: outcome.failure.type, message: outcome.failure.message }
-                  : { code: 'FAILED', message: 'The run failed; see the Temporal Web UI' },
-            }
-          : {}),
-      };
+      // Only the operations' own failures are told as they are; anything else in general terms.
+      const run = await describeRun(deps.temporal, workflowId, {
+        known: KNOWN_FAILURES,
+        fallback: { code: 'FAILED', message: 'The run failed; see the Temporal Web UI' },
+      });
+      if (!run) throw notFound('operation');
+      return run;
     },
   };
 }

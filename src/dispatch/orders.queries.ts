@@ -1,4 +1,4 @@
-import type { Cursor } from '../platform/db/keyset.ts';
+import { containing, type Cursor } from '../platform/db/keyset.ts';
 
 /** The columns every order read selects: the order, its driver and its active assignment. */
 export const ORDER_SELECT = `
@@ -30,9 +30,6 @@ export interface OrderFilter {
  */
 const CODE_SHAPE = /^[A-Za-z]{1,3}[0-9]{4,}$/;
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** `%text%` for LIKE, with the caller's own % and _ matched literally. */
-export const containing = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 const RANGE_START: Record<NonNullable<OrderFilter['dateRange']>, string> = {
   today: `date_trunc('day', now())`,

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { encodeCursor } from '../platform/db/keyset.ts';
+import { rowsPage } from '../platform/db/keyset.ts';
 import { notFound } from '../platform/http/errors.ts';
 import { iso } from '../platform/http/wire.ts';
 import { rankCandidates, type Candidate } from './assignment.rules.ts';
@@ -41,13 +41,10 @@ export function createOrderReads(deps: { em: () => EntityManager }) {
         ...where.params,
         q.take + 1,
       ]);
-      const items = rows.slice(0, q.take);
-      const last = items[items.length - 1];
+      const { items, next } = rowsPage(rows, q.take, (r) => r.created_at);
       return {
         items: items.map(presentOrder),
-        ...(rows.length > q.take && last
-          ? { nextCursor: encodeCursor({ at: new Date(last.created_at), id: last.id }) }
-          : {}),
+        ...next,
       };
     },
 

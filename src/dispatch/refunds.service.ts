@@ -4,7 +4,7 @@ import type { DurableServiceDeps } from '../platform/module.ts';
 import type { AuditContext } from '../platform/audit/audit.ts';
 import { AppError, notFound } from '../platform/http/errors.ts';
 import { iso } from '../platform/http/wire.ts';
-import { encodeCursor, type Cursor } from '../platform/db/keyset.ts';
+import { rowsPage, type Cursor } from '../platform/db/keyset.ts';
 import { awaitOutcome, startOrAttach } from '../platform/temporal/runs.ts';
 import type { RefundReason, RefundStatus } from './entities/payment.entity.ts';
 import {
@@ -15,7 +15,7 @@ import {
   type RefundPaymentWorkflow,
 } from './refund-payment.contract.ts';
 import { pounds } from './refund.rules.ts';
-import { containing } from './orders.queries.ts';
+import { containing } from '../platform/db/keyset.ts';
 import { operationUrl } from './dispatch.paths.ts';
 
 export interface RefundRequest {
@@ -198,8 +198,7 @@ export function createRefundService(deps: DurableServiceDeps) {
           all.params,
         ),
       ]);
-      const items = rows.slice(0, f.limit);
-      const last = items[items.length - 1];
+      const { items, next } = rowsPage(rows, f.limit, (r) => r.created_at);
       return {
         refunds: items.map((r) => {
           const { paymentId, payment, ...rest } = presentRefund(r);
@@ -211,9 +210,7 @@ export function createRefundService(deps: DurableServiceDeps) {
         reasonsBreakdown: reasons.map((r) => ({ reason: r.reason, totalAmount: Number(r.amount), count: r.n })),
         page: f.cursor ? null : f.page,
         limit: f.limit,
-        ...(rows.length > f.limit && last
-          ? { nextCursor: encodeCursor({ at: new Date(last.created_at), id: last.id }) }
-          : {}),
+        ...next,
       };
     },
   };

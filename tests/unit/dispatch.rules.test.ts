@@ -11,7 +11,8 @@ import { createRefundBody, pricingBody, updateDriverBody } from '../../src/dispa
 import { assignWorkflowId } from '../../src/dispatch/assign-driver.contract.ts';
 import { refundWorkflowId } from '../../src/dispatch/refund-payment.contract.ts';
 import { refundRequestHash } from '../../src/dispatch/refunds.service.ts';
-import { containing, orderWhere } from '../../src/dispatch/orders.queries.ts';
+import { orderWhere } from '../../src/dispatch/orders.queries.ts';
+import { containing } from '../../src/platform/db/keyset.ts';
 import { signatureHeader, verifySignature } from '../../src/platform/webhooks/signature.ts';
 import { isPrivateAddress, refusedTarget } from '../../src/platform/webhooks/public-target.ts';
 

@@ -94,6 +94,22 @@ export async function fetchPage<T extends { id: string }>(qb: AnyQb<T>, order: K
 }
 
 /**
+ * The page of rows a raw keyset query fetched with `limit + 1`: the rows to
+ * show, and `next` — `{ nextCursor }` naming the last of them when there are
+ * more, else nothing — to spread into the answer.
+ */
+export function rowsPage<T extends { id: string }>(rows: T[], limit: number, at: (row: T) => Date | string) {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  const next: { nextCursor?: string } =
+    rows.length > limit && last ? { nextCursor: encodeCursor({ at: new Date(at(last)), id: last.id }) } : {};
+  return { items, next };
+}
+
+/** `%text%` for a case-insensitive LIKE on lower-cased text, with the caller's own % and _ matched literally. */
+export const containing = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
  * Counts matching rows up to `cap` through the filter's index: the cost is bounded
  * by the cap, not by the table. Callers report `totalCapped` when the cap was hit.
  */

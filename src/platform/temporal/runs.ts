@@ -8,6 +8,7 @@ import {
 import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import type { Workflow } from '@temporalio/common';
 import { AppError } from '../http/errors.ts';
+import { isoOrNull } from '../http/wire.ts';
 import { runSearchAttributes, type RunLabels } from './search-attributes.ts';
 
 export interface StartRequest<W extends Workflow> {
@@ -101,4 +102,39 @@ export function findApplicationFailure(err: unknown): ApplicationFailure | null 
     cur = wraps ? cur.cause : undefined;
   }
   return null;
+}
+
+/**
+ * A run's status for an operations endpoint: when it started and closed, its
+ * result, or its failure. Only the failure codes a module names are told as
+ * they are; any other failure is answered as `fallback` (its detail stays in
+ * the Web UI and the logs). Null when there is no such run.
+ */
+export async function describeRun(
+  client: Client,
+  workflowId: string,
+  failures: { known: ReadonlySet<string>; fallback: { code: string; message: string } },
+) {
+  const handle = client.workflow.getHandle(workflowId);
+  const desc = await handle.describe().catch(() => null);
+  if (!desc) return null;
+  const status = desc.status.name;
+  const outcome = status === 'RUNNING' ? null : await awaitOutcome<unknown>(handle, 1_000);
+  const failure = outcome?.state === 'failed' ? outcome.failure : null;
+  return {
+    workflowId,
+    runId: desc.runId,
+    status,
+    startedAt: desc.startTime.toISOString(),
+    closedAt: isoOrNull(desc.closeTime),
+    ...(outcome?.state === 'completed' ? { result: outcome.result } : {}),
+    ...(outcome?.state === 'failed'
+      ? {
+          error:
+            failure && failures.known.has(failure.type ?? '')
+              ? { code: failure.type, message: failure.message }
+              : failures.fallback,
+        }
+      : {}),
+  };
 }
