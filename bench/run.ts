@@ -1,13 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import Koa from 'koa';
 import pg from 'pg';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { loadConfig } from '../src/platform/config.ts';
+import { Worker } from '@temporalio/worker';
+import { loadConfig, temporalEndpoint } from '../src/platform/config.ts';
 import { migrate } from '../src/platform/db/orm.ts';
 import { openAppOrm } from '../src/modules.ts';
 import { generateApiKey, upsertOperatorKey } from '../src/platform/auth/api-keys.ts';
 import { createLogger } from '../src/platform/observability/logger.ts';
 import { connectTemporal } from '../src/platform/temporal/client.ts';
+import { connectNative } from '../src/platform/temporal/connection.ts';
+import { pgConnection } from '../src/platform/db/pg-tls.ts';
 import { ensureDatabase, startEphemeralServices } from '../src/platform/launch/ephemeral-services.ts';
 import { MOCK_CREDENTIALS, startStripeMock, startTwilioMock } from '../src/platform/launch/api-mocks.ts';
 import { buildApi } from '../src/api.ts';
@@ -172,7 +174,7 @@ async function main() {
     // Worker: the real workflows and activities, plus the floor workflow. The ops
     // worker runs as its own process, as in production, unless BENCH_WORKER=inline
     // (then in this process, where BENCH_DIAG can time each activity).
-    const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+    const nativeConnection = await connectNative(temporalEndpoint(config));
     const inline = process.env.BENCH_WORKER === 'inline';
     const opsWorker = inline
       ? await Worker.create({
@@ -210,7 +212,11 @@ async function main() {
       await nativeConnection.close();
     });
 
-    const temporal = await connectTemporal({ address: temporalAddress, namespace: 'default', taskQueue: 'bench-ops' });
+    const temporal = await connectTemporal({
+      endpoint: temporalEndpoint(config),
+      namespace: 'default',
+      taskQueue: 'bench-ops',
+    });
     stops.unshift(() => temporal.close());
     const limiter = openRateLimiter(databaseUrl, config.auth.limits);
     stops.unshift(() => limiter.close());
@@ -218,7 +224,7 @@ async function main() {
     stops.unshift(api.close);
 
     // Floor: the least a Koa route can do for the same answer, one indexed read through pg.
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+    const pool = new pg.Pool({ ...pgConnection(databaseUrl), max: 10 });
     stops.unshift(() => pool.end());
     const bare = new Koa();
     bare.use(async (ctx) => {

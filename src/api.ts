@@ -27,6 +27,8 @@ export interface ApiDeps {
    * hot-path statements kept as named prepared statements; the caller owns it.
    */
   limits: Limits;
+  /** Aborted when the process starts draining (SIGTERM): requests waiting for a run answer "still running". */
+  stopping?: AbortSignal;
 }
 
 /** Assembles the platform's services and every module of src/modules.ts into one Koa app. */

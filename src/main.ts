@@ -1,4 +1,4 @@
-import { requireDatabaseUrl, temporalAddress } from './platform/config.ts';
+import { requireDatabaseUrl, temporalEndpoint } from './platform/config.ts';
 import { openProcessBase, runMain } from './platform/process.ts';
 import { connectTemporal } from './platform/temporal/client.ts';
 import { openRateLimiter } from './platform/ratelimit/rate-limit.ts';
@@ -11,24 +11,38 @@ export async function main(): Promise<void> {
   const { config, logger, orm } = await openProcessBase('ops-api', appEntities);
   if (config.auth.adminApiKey) await ensureEnvOperatorKey(orm.em.fork(), config.auth.adminApiKey);
   const temporal = await connectTemporal({
-    address: temporalAddress(config),
+    endpoint: temporalEndpoint(config),
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
   });
   const limiter = openRateLimiter(requireDatabaseUrl(config), config.auth.limits);
-  const app = buildApi({ config, orm, temporal, logger, limits: limiter });
+  const stopping = new AbortController();
+  const app = buildApi({ config, orm, temporal, logger, limits: limiter, stopping: stopping.signal });
   const server = app.listen(config.http.port, config.http.host, () => {
     logger.info({ url: `http://${config.http.host}:${config.http.port}` }, 'API listening');
   });
+  // While draining, every answer closes its connection: a keep-alive client's next request goes elsewhere.
+  server.on('request', (_req, res) => {
+    if (stopping.signal.aborted) res.setHeader('Connection', 'close');
+  });
+  // SIGTERM: stop accepting, let requests waiting for a run answer "still running" (the run goes on in
+  // Temporal; its status URL is in the answer), finish the answers in flight, then exit.
   const shutdown = () => {
-    logger.info('API shutting down');
+    if (stopping.signal.aborted) return;
+    logger.info({ graceMs: config.http.shutdownGraceMs }, 'API draining');
+    stopping.abort();
     server.close(async () => {
       await temporal.close();
       await limiter.close();
       await orm.close();
+      logger.info('API stopped');
       process.exit(0);
     });
-    setTimeout(() => process.exit(0), 10_000).unref();
+    server.closeIdleConnections();
+    setTimeout(() => {
+      logger.warn('API drain bound reached; exiting with answers still in flight');
+      process.exit(1);
+    }, config.http.shutdownGraceMs).unref();
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { Client } from '@temporalio/client';
-import { temporalAddress } from '../src/platform/config.ts';
+import { temporalEndpoint } from '../src/platform/config.ts';
+import { connectNative } from '../src/platform/temporal/connection.ts';
 import { openProcessBase, runMain } from '../src/platform/process.ts';
 import { ensureSearchAttributes } from '../src/platform/temporal/ensure-search-attributes.ts';
 import { createActivities } from '../activities/index.ts';
@@ -13,7 +14,7 @@ export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', impo
 export async function main(): Promise<void> {
   const { config, logger, orm } = await openProcessBase('ops-worker', appEntities);
 
-  const connection = await NativeConnection.connect({ address: temporalAddress(config) });
+  const connection = await connectNative(temporalEndpoint(config));
   await ensureSearchAttributes(connection, config.temporal.namespace);
   const client = new Client({ connection, namespace: config.temporal.namespace });
   // Each module's start-up work (the cockpit's alert schedule, …), idempotent.
@@ -25,10 +26,16 @@ export async function main(): Promise<void> {
     taskQueue: config.temporal.taskQueue,
     workflowsPath,
     activities: createActivities({ orm, logger, config }),
+    // SIGTERM: no new tasks are polled; running activities get this long to finish, then are
+    // cancelled and their attempt handed back to Temporal, which retries it on another worker.
+    shutdownGraceTime: config.temporal.workerShutdownGraceMs,
   };
   const worker = await Worker.create(options);
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
-  const stop = () => worker.shutdown();
+  const stop = () => {
+    logger.info({ graceMs: config.temporal.workerShutdownGraceMs }, 'worker draining');
+    worker.shutdown();
+  };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   await worker.run();

@@ -10,7 +10,7 @@ import twilio from 'twilio';
 import type { DurableServiceDeps } from '../platform/module.ts';
 import type { AuditContext } from '../platform/audit/audit.ts';
 import { AppError, notFound } from '../platform/http/errors.ts';
-import { findApplicationFailure, runSummary } from '../platform/temporal/runs.ts';
+import { findApplicationFailure, runSummary, waitBound } from '../platform/temporal/runs.ts';
 import { runSearchAttributes } from '../platform/temporal/search-attributes.ts';
 import {
   CALL_FAILURES,
@@ -87,8 +87,8 @@ export function createCallService(
         memo: { actor: labels.actor, requestId: who.requestId },
         staticSummary: runSummary({ summary, labels }),
       });
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<null>((r) => (timer = setTimeout(() => r(null), deps.syncWaitMs)));
+      const bound = waitBound(deps.syncWaitMs, deps.stopping);
+      const timeout = bound.elapsed.then(() => null);
       try {
         const placement = await Promise.race([
           deps.temporal.workflow.executeUpdateWithStart(placementUpdate, { startWorkflowOperation: start }),
@@ -121,7 +121,7 @@ export function createCallService(
           },
         );
       } finally {
-        clearTimeout(timer);
+        bound.clear();
       }
     },
 

@@ -274,7 +274,7 @@ export function createCockpitService(deps: CockpitDeps) {
         memo: { requestId: who.requestId, incarnation: current.incarnation },
         summary: `Delete client ${id}`,
       });
-      const outcome = await awaitOutcome<DeletionLog>(handle, deps.syncWaitMs);
+      const outcome = await awaitOutcome<DeletionLog>(handle, deps.syncWaitMs, deps.stopping);
       if (outcome.state === 'completed') return { state: 'deleted', log: outcome.result, workflowId: wfId };
       if (outcome.state === 'running') return { state: 'running', workflowId: wfId };
       const failure = outcome.failure;

@@ -203,7 +203,11 @@ export function createControlService(deps: ControlDeps) {
           summary: `${req.dryRun ? '[DRY RUN] ' : ''}${tool}${businessId ? ` ${businessId}` : ''}`,
         });
         const owner = claim.kind === 'claimed';
-        const outcome = await awaitOutcome<unknown>(handle, owner ? deps.syncWaitMs : deps.duplicateWaitMs);
+        const outcome = await awaitOutcome<unknown>(
+          handle,
+          owner ? deps.syncWaitMs : deps.duplicateWaitMs,
+          deps.stopping,
+        );
 
         if (outcome.state === 'running') {
           await auditCall('in_progress');

@@ -58,7 +58,7 @@ export function createAssignService(deps: DurableServiceDeps) {
         memo: { requestId: who.requestId, driverId: req.driverId ?? 'auto' },
         summary: req.driverId ? `Assign ${req.driverId} to ${code}` : `Auto-assign ${code}`,
       });
-      const outcome = await awaitOutcome<AssignDriverResult>(handle, deps.syncWaitMs);
+      const outcome = await awaitOutcome<AssignDriverResult>(handle, deps.syncWaitMs, deps.stopping);
       if (outcome.state === 'running') return { state: 'running', workflowId: wfId, statusUrl: operationUrl(wfId) };
       if (outcome.state === 'completed') {
         // Two operators at once on one order share the run: the one whose driver it did not book is told.

@@ -147,7 +147,7 @@ export function createRefundService(deps: DurableServiceDeps) {
         memo: { requestId: who.requestId, requestHash },
         summary: `Refund ${pounds(req.amount)} of ${req.paymentId}`,
       });
-      const outcome = await awaitOutcome<RefundPaymentResult>(handle, deps.syncWaitMs);
+      const outcome = await awaitOutcome<RefundPaymentResult>(handle, deps.syncWaitMs, deps.stopping);
       if (outcome.state === 'running') {
         const memo = (await handle.describe()).memo as { requestHash?: string } | undefined;
         if (memo?.requestHash && memo.requestHash !== requestHash) throw keyReused();

@@ -1,7 +1,13 @@
 import { z } from 'zod';
+import { readFileSync } from 'node:fs';
+import type { TemporalEndpoint } from './temporal/connection.ts';
+import { pgTlsProblems } from './db/pg-tls.ts';
 
 /** Thrown when the environment does not describe a runnable platform. */
 export class ConfigError extends Error {}
+
+/** Thrown when a service the process needs at start (Temporal, PostgreSQL) cannot be reached; one line, no stack. */
+export class StartupError extends Error {}
 
 const duration = z.string().regex(/^\d+(ms|s|m|h)$/, 'expected a duration like 500ms, 30s, 5m or 1h');
 
@@ -27,7 +33,10 @@ const EnvSchema = z.object({
     .regex(/^\d+(b|kb|mb)$/)
     .default('100kb'),
 
+  /** sslmode=disable|require|verify-ca|verify-full and sslrootcert/sslcert/sslkey are honoured (libpq's meaning). */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /** The CA that signed PostgreSQL's certificate (a path); the same as sslrootcert in DATABASE_URL. */
+  DATABASE_CA: z.string().optional(),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** `./ops start` seeds the demo data into an existing database too (as --demo does). */
   OPS_DEMO: z.enum(['0', '1'], 'expected 1 (seed the demo data) or 0').default('0'),
@@ -41,10 +50,27 @@ const EnvSchema = z.object({
     .regex(/^[^:\s]+:\d+$/, 'expected host:port')
     .optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** mTLS to a self-hosted cluster or Temporal Cloud: the client certificate and its key (PEM paths). */
+  TEMPORAL_TLS_CERT: z.string().optional(),
+  TEMPORAL_TLS_KEY: z.string().optional(),
+  /** The CA that signed the frontend's certificate (PEM path); the system's CAs when unset. */
+  TEMPORAL_TLS_CA: z.string().optional(),
+  /** The name the frontend's certificate is checked against, when it is not the address's host. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+  /** TLS with the system's CAs and no client certificate (1), e.g. behind a TLS load balancer. */
+  TEMPORAL_TLS: z.enum(['0', '1'], 'expected 1 (TLS) or 0').default('0'),
+  /** Temporal Cloud API key (implies TLS). */
+  TEMPORAL_API_KEY: z.string().optional(),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('ops'),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
 
+  /**
+   * SIGTERM: how long the API may take to finish the answers in flight (waits for runs end at once, answering
+   * "still running"), and how long the worker lets running activities finish before handing them back.
+   */
+  API_SHUTDOWN_GRACE: duration.default('10s'),
+  WORKER_SHUTDOWN_GRACE: duration.default('20s'),
   /** How long a synchronous endpoint waits for its workflow before answering 202. */
   SYNC_WAIT: duration.default('20s'),
   /** A DELETE of a client deleted this recently answers that deletion's log (a retried request) instead of 404. */
@@ -145,6 +171,45 @@ const EnvSchema = z.object({
 });
 
 export type Config = ReturnType<typeof toConfig>;
+type Env = z.infer<typeof EnvSchema>;
+
+/** A PEM file's bytes; a missing or unreadable file is a configuration error naming the variable. */
+function pemFile(name: string, path: string): Buffer {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new ConfigError(`${name}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+  }
+  if (!bytes.includes('-----BEGIN ')) throw new ConfigError(`${name}: ${path} is not a PEM file`);
+  return bytes;
+}
+
+/** The TLS settings of the Temporal connection, with every file read now (not at the first connection). */
+function temporalTls(env: Env): TemporalEndpoint['tls'] {
+  const { TEMPORAL_TLS_CERT: cert, TEMPORAL_TLS_KEY: key, TEMPORAL_TLS_CA: ca } = env;
+  const serverName = env.TEMPORAL_TLS_SERVER_NAME;
+  if (!cert !== !key) throw new ConfigError('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY: set both (mTLS) or neither');
+  const anyTls = cert || ca || serverName || env.TEMPORAL_TLS === '1' || env.TEMPORAL_API_KEY;
+  if (!anyTls) return undefined;
+  if (!env.TEMPORAL_ADDRESS) throw new ConfigError('TEMPORAL_ADDRESS: required with TLS or an API key (the cluster)');
+  if (!cert && !ca && !serverName) return true;
+  return {
+    ...(serverName ? { serverNameOverride: serverName } : {}),
+    ...(ca ? { serverRootCACertificate: pemFile('TEMPORAL_TLS_CA', ca) } : {}),
+    ...(cert && key
+      ? { clientCertPair: { crt: pemFile('TEMPORAL_TLS_CERT', cert), key: pemFile('TEMPORAL_TLS_KEY', key) } }
+      : {}),
+  };
+}
+
+/** DATABASE_CA folded into the URL as libpq's sslrootcert, so one URL says everything about the connection. */
+function withRootCert(url: string | undefined, caPath: string | undefined): string | undefined {
+  if (!url || !caPath) return url;
+  const u = new URL(url);
+  u.searchParams.set('sslrootcert', caPath);
+  return u.toString();
+}
 
 export function parseDuration(text: string): number {
   const m = /^(\d+)(ms|s|m|h)$/.exec(text);
@@ -161,20 +226,24 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       port: env.PORT,
       bodyLimit: env.BODY_LIMIT,
       syncWaitMs: parseDuration(env.SYNC_WAIT),
+      shutdownGraceMs: parseDuration(env.API_SHUTDOWN_GRACE),
       trustedProxyHops: env.TRUST_PROXY,
     },
     logLevel: env.LOG_LEVEL,
     dataDir: env.DATA_DIR,
     demo: env.OPS_DEMO === '1',
     db: {
-      url: env.DATABASE_URL,
+      url: withRootCert(env.DATABASE_URL, env.DATABASE_CA),
       poolMax: env.DB_POOL_MAX,
       embedded: { dir: env.EMBEDDED_PG_DIR ?? `${env.DATA_DIR}/postgres`, port: env.EMBEDDED_PG_PORT },
     },
     temporal: {
       address: env.TEMPORAL_ADDRESS,
+      tls: temporalTls(env),
+      apiKey: env.TEMPORAL_API_KEY,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
+      workerShutdownGraceMs: parseDuration(env.WORKER_SHUTDOWN_GRACE),
       devPort: env.TEMPORAL_DEV_PORT,
       uiPort: env.TEMPORAL_UI_PORT,
     },
@@ -250,7 +319,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return toConfig(parsed.data);
+  const config = toConfig(parsed.data);
+  const tlsProblem = config.db.url ? pgTlsProblems(config.db.url) : undefined;
+  if (tlsProblem) throw new ConfigError(tlsProblem);
+  return config;
 }
 
 /** The connection URL the process must use; set by the launcher when Postgres is embedded. */
@@ -262,4 +334,10 @@ export function requireDatabaseUrl(config: Config): string {
 
 export function temporalAddress(config: Config): string {
   return config.temporal.address ?? `127.0.0.1:${config.temporal.devPort}`;
+}
+
+/** Where and how every process (API, worker, bench, tests) connects to Temporal. */
+export function temporalEndpoint(config: Config): TemporalEndpoint {
+  const { tls, apiKey } = config.temporal;
+  return { address: temporalAddress(config), ...(tls ? { tls } : {}), ...(apiKey ? { apiKey } : {}) };
 }

@@ -23,6 +23,8 @@ export interface PlatformServices {
   /** One operator identity: a session cookie or an operator bearer key. */
   operators: OperatorAuthenticator;
   sessions: SessionStore;
+  /** Aborted when the API starts draining; see DurableServiceDeps.stopping. */
+  stopping?: AbortSignal;
 }
 
 /** What every service that starts durable runs needs: the ORM, the Temporal client and its queue, the sync bound. */
@@ -32,6 +34,11 @@ export interface DurableServiceDeps {
   taskQueue: string;
   /** How long a request waits for its run before answering that it is still running. */
   syncWaitMs: number;
+  /**
+   * Aborted when the API starts draining (SIGTERM): a request waiting for its run stops waiting and
+   * answers "still running" with the run's status URL, so the process exits within its bound and no run is lost.
+   */
+  stopping?: AbortSignal;
   logger: Logger;
 }
 
@@ -40,6 +47,7 @@ export const durableServiceDeps = (p: PlatformServices): DurableServiceDeps => (
   temporal: p.temporal.client,
   taskQueue: p.temporal.taskQueue,
   syncWaitMs: p.config.http.syncWaitMs,
+  ...(p.stopping ? { stopping: p.stopping } : {}),
   logger: p.logger,
 });
 

@@ -1,4 +1,4 @@
-import { loadConfig, requireDatabaseUrl, ConfigError, type Config } from './config.ts';
+import { loadConfig, requireDatabaseUrl, ConfigError, StartupError, type Config } from './config.ts';
 import { migrate, openOrm, type Orm, type OrmSetup } from './db/orm.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 
@@ -21,7 +21,7 @@ export async function openProcessBase(name: string, entities: OrmSetup['entities
 /** Runs a process entry point; a bad configuration prints its list of problems, not a stack. */
 export function runMain(main: () => Promise<void>): void {
   main().catch((err) => {
-    console.error(err instanceof ConfigError ? err.message : err);
+    console.error(err instanceof ConfigError || err instanceof StartupError ? err.message : err);
     process.exit(1);
   });
 }

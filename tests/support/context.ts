@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import request from 'supertest';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { loadConfig } from '../../src/platform/config.ts';
+import { loadConfig, temporalEndpoint } from '../../src/platform/config.ts';
 import { openAppOrm } from '../../src/modules.ts';
 import { connectTemporal, type TemporalHandle } from '../../src/platform/temporal/client.ts';
 import { createLogger, type Logger } from '../../src/platform/observability/logger.ts';
@@ -52,7 +52,7 @@ export async function createTestContext(
   });
   const orm = await openAppOrm(env.databaseUrl, 5);
   const temporal = await connectTemporal({
-    address: env.temporalAddress,
+    endpoint: temporalEndpoint(config),
     namespace: 'default',
     taskQueue: config.temporal.taskQueue,
   });

@@ -5,7 +5,7 @@ import { CONTROL_KEYS } from './env.ts';
 export type KeyName = keyof typeof CONTROL_KEYS;
 
 /** POST /api/internal/ops/execute with a control plane key. */
-export const execute = (t: TestContext, body: unknown, key: KeyName = 'admin') =>
+export const execute = (t: Pick<TestContext, 'anonymous'>, body: unknown, key: KeyName = 'admin') =>
   t.anonymous
     .post('/api/internal/ops/execute')
     .set('x-book8-internal-secret', CONTROL_KEYS[key])

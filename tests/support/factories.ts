@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { TestContext } from './context.ts';
+
+/** Anything that runs SQL on the platform's database: the in-process test API, or the cluster tier's. */
+export type SqlContext = Pick<TestContext, 'sql'>;
 import { clientDeleteWorkflowId } from '../../src/cockpit/client-delete.contract.ts';
 
 const HOUR = 3_600_000;
@@ -23,7 +26,7 @@ export const uniqueId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8
  * A client with `records` of every dependent kind (messages: 2 per conversation),
  * an onboarding state and optionally an assigned pool number.
  */
-export async function seedClient(t: TestContext, seed: ClientSeed = {}) {
+export async function seedClient(t: SqlContext, seed: ClientSeed = {}) {
   const id = uniqueId('client');
   const businessName = seed.businessName ?? `Business ${id}`;
   const number = seed.withNumber
@@ -101,7 +104,7 @@ export async function seedClient(t: TestContext, seed: ClientSeed = {}) {
 }
 
 /** Rows that belong to a client, per table: what a deletion must remove all of, or none of. */
-export async function rowsOwnedBy(t: TestContext, clientId: string) {
+export async function rowsOwnedBy(t: SqlContext, clientId: string) {
   const [row] = await t.sql<Record<string, number>>(
     `select
        (select count(*)::int from client where id = ?) as client,

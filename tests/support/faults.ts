@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { TestContext } from './context.ts';
+import { pgConnection } from '../../src/platform/db/pg-tls.ts';
 
 export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -17,7 +18,7 @@ export async function waitFor(check: () => Promise<boolean>, what: string, timeo
  * step under test blocks inside its own transaction; `release` rolls it back.
  */
 export async function holdLock(databaseUrl: string, lockSql: string, params: unknown[]) {
-  const blocker = new pg.Client({ connectionString: databaseUrl });
+  const blocker = new pg.Client(pgConnection(databaseUrl));
   await blocker.connect();
   await blocker.query('begin');
   await blocker.query(lockSql, params);
@@ -30,7 +31,7 @@ export async function holdLock(databaseUrl: string, lockSql: string, params: unk
 }
 
 /** Waits until a statement matching `queryLike` is blocked on a lock. */
-export const waitForBlockedStatement = (t: TestContext, queryLike: string, what: string) =>
+export const waitForBlockedStatement = (t: Pick<TestContext, 'sql'>, queryLike: string, what: string) =>
   waitFor(async () => {
     const rows = await t.sql(
       `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike ?`,

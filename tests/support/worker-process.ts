@@ -5,17 +5,33 @@ import { MOCK_CREDENTIALS } from '../../src/platform/launch/api-mocks.ts';
  * Runs the real worker entry point (workers/ops.worker.ts) as its own process,
  * exactly as production does, and resolves once it polls its task queue.
  */
-export async function startWorkerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['workers/ops.worker.ts'], {
+export const startWorkerProcess = (env: Record<string, string>, timeoutMs = 60_000): Promise<ChildProcess> =>
+  startPlatformProcess('workers/ops.worker.ts', "state: 'RUNNING'", env, timeoutMs);
+
+/** The API entry point (src/main.ts) as its own process, resolved once it listens. */
+export const startApiProcess = (env: Record<string, string>, timeoutMs = 60_000): Promise<ChildProcess> =>
+  startPlatformProcess('src/main.ts', 'API listening', { LOG_LEVEL: 'info', ...env }, timeoutMs);
+
+/** A process of the platform, as production runs it, resolved once its output shows `ready`. */
+async function startPlatformProcess(
+  entry: string,
+  ready: string,
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [entry], {
     env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${entry} did not start in ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
     const onData = (d: Buffer) => {
       output = (output + d.toString()).slice(-8000);
-      if (output.includes("state: 'RUNNING'")) {
+      if (output.includes(ready)) {
         clearTimeout(timer);
         resolve();
       }
@@ -24,7 +40,7 @@ export async function startWorkerProcess(env: Record<string, string>, timeoutMs 
     child.stderr!.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`worker exited with ${code}:\n${output}`));
+      reject(new Error(`${entry} exited with ${code}:\n${output}`));
     });
   });
   child.removeAllListeners('exit');

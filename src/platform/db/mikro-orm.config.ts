@@ -1,5 +1,6 @@
 import { defineConfig, type EntitySchema, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import { pgConnection } from './pg-tls.ts';
 import { migrationsList } from './migrations/index.ts';
 import { OperatorApiKeySchema } from '../auth/entities/operator-api-key.entity.ts';
 import { AuditEventSchema } from '../audit/audit-event.entity.ts';
@@ -14,8 +15,13 @@ export interface OrmSetup {
 }
 
 export function createOrmOptions(databaseUrl: string, setup: OrmSetup): Options {
+  const { connectionString, ssl } = pgConnection(databaseUrl);
+  // MikroORM reads only host, port, user and database from the URL: its TLS settings and
+  // application_name (which names the process in pg_stat_activity) are handed to pg here.
+  const applicationName = new URL(connectionString).searchParams.get('application_name');
   return defineConfig({
-    clientUrl: databaseUrl,
+    clientUrl: connectionString,
+    driverOptions: { ssl, ...(applicationName ? { application_name: applicationName } : {}) },
     entities: [...platformEntities, ...setup.entities],
     extensions: [Migrator],
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },

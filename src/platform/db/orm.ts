@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { createOrmOptions, type OrmSetup } from './mikro-orm.config.ts';
+import { pgConnection } from './pg-tls.ts';
 
 export type Orm = MikroORM;
 export type { OrmSetup };
@@ -17,7 +18,7 @@ const MIGRATION_LOCK_KEY = 4_242_001;
  * the first takes a session advisory lock, the others wait and then find nothing to do.
  */
 export async function migrate(orm: Orm, databaseUrl: string): Promise<string[]> {
-  const lock = new pg.Client({ connectionString: databaseUrl });
+  const lock = new pg.Client(pgConnection(databaseUrl));
   await lock.connect();
   try {
     await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);

@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import {
+  chmodSync,
   chownSync,
   cpSync,
   existsSync,
@@ -168,6 +169,8 @@ export async function startEmbeddedPostgres(opts: {
   port: number;
   persistent: boolean;
   log: (m: string) => void;
+  /** Serve TLS with this certificate and key (PEM paths); plaintext is still accepted. */
+  tls?: { certFile: string; keyFile: string };
 }): Promise<EmbeddedPg> {
   const asRoot = userInfo().uid === 0;
   const databaseDir = usableDataDir(opts.dir, asRoot);
@@ -214,6 +217,20 @@ export async function startEmbeddedPostgres(opts: {
   const flags = opts.persistent
     ? []
     : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
+  if (opts.tls) {
+    // Copied into the data directory under PostgreSQL's default names: the server's user can read
+    // them there, and the key is its own with mode 0600, as PostgreSQL requires.
+    for (const [from, name] of [
+      [opts.tls.certFile, 'server.crt'],
+      [opts.tls.keyFile, 'server.key'],
+    ] as const) {
+      const to = join(databaseDir, name);
+      cpSync(from, to);
+      chmodSync(to, 0o600);
+      if (ids.uid !== undefined) chownSync(to, ids.uid, ids.gid!);
+    }
+    flags.push('-c', 'ssl=on');
+  }
   // TCP on the loopback only; no Unix socket, so no socket directory has to be writable by `postgres`.
   const child: ChildProcess = spawn(
     bin('postgres'),

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
 import { startTemporalDevServer } from './temporal-dev-server.ts';
 import { freePort } from './free-port.ts';
+import { pgConnection } from '../db/pg-tls.ts';
 
 export interface EphemeralServices {
   /** URL of the server's maintenance database; use withDatabase() for others. */
@@ -59,7 +60,7 @@ export function withDatabase(url: string, name: string): string {
 
 /** Creates `name` (optionally from a template) unless it exists; returns its URL. */
 export async function ensureDatabase(adminUrl: string, name: string, template?: string): Promise<string> {
-  const client = new pg.Client({ connectionString: adminUrl });
+  const client = new pg.Client(pgConnection(adminUrl));
   await client.connect();
   try {
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);

@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Middleware } from 'koa';
 import { AppError } from '../http/errors.ts';
 import type { OpsContext } from '../http/state.ts';
+import { pgConnection } from '../db/pg-tls.ts';
 
 const PgPool = pg.Pool;
 
@@ -120,7 +121,7 @@ const WINDOW_15_MIN = 900;
  * their plans as named prepared statements.
  */
 export function openRateLimiter(databaseUrl: string, limits: AuthLimits, max = 6) {
-  const pool = new PgPool({ connectionString: databaseUrl, max });
+  const pool = new PgPool({ ...pgConnection(databaseUrl), max });
   return {
     pool,
     rateLimit: createRateLimiter(pool),

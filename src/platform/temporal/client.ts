@@ -1,4 +1,5 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
+import { connectClient, type TemporalEndpoint } from './connection.ts';
 
 export interface TemporalHandle {
   client: Client;
@@ -8,11 +9,11 @@ export interface TemporalHandle {
 }
 
 export async function connectTemporal(opts: {
-  address: string;
+  endpoint: TemporalEndpoint;
   namespace: string;
   taskQueue: string;
 }): Promise<TemporalHandle> {
-  const connection = await Connection.connect({ address: opts.address, connectTimeout: '10s' });
+  const connection = await connectClient(opts.endpoint);
   const client = new Client({ connection, namespace: opts.namespace });
   return { client, connection, taskQueue: opts.taskQueue, close: () => connection.close() };
 }

@@ -18,7 +18,11 @@ export async function ensureSearchAttributes(
     const searchAttributes = Object.fromEntries(
       missing.map((n) => [n, proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
     );
-    await operator.addSearchAttributes({ namespace, searchAttributes });
+    // Two workers starting together both find them missing: the one that adds second is refused, harmlessly.
+    await operator.addSearchAttributes({ namespace, searchAttributes }).catch(async (err: unknown) => {
+      const now = await operator.listSearchAttributes({ namespace });
+      if (missing.some((n) => !(n in (now.customAttributes ?? {})))) throw err;
+    });
   }
   return missing;
 }

@@ -72,11 +72,13 @@ export type RunOutcome<R> =
   | { state: 'running' };
 
 /** Waits for a run's result at most `timeoutMs`; a run still going is reported as running. */
-export async function awaitOutcome<R>(handle: WorkflowHandle, timeoutMs: number): Promise<RunOutcome<R>> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<RunOutcome<R>>((resolve) => {
-    timer = setTimeout(() => resolve({ state: 'running' }), timeoutMs);
-  });
+export async function awaitOutcome<R>(
+  handle: WorkflowHandle,
+  timeoutMs: number,
+  stopping?: AbortSignal,
+): Promise<RunOutcome<R>> {
+  const bound = waitBound(timeoutMs, stopping);
+  const timeout = bound.elapsed.then(() => ({ state: 'running' }) as RunOutcome<R>);
   const result = handle.result().then(
     (r) => ({ state: 'completed', result: r as R }) as RunOutcome<R>,
     (err: Error) => {
@@ -88,8 +90,31 @@ export async function awaitOutcome<R>(handle: WorkflowHandle, timeoutMs: number)
   try {
     return await Promise.race([result, timeout]);
   } finally {
-    clearTimeout(timer);
+    bound.clear();
   }
+}
+
+/**
+ * How long a request waits for its run: `timeoutMs`, or until the process starts draining,
+ * whichever comes first. `clear()` once the run answered, so no timer outlives the request.
+ */
+export function waitBound(timeoutMs: number, stopping?: AbortSignal): { elapsed: Promise<void>; clear(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let onStop: (() => void) | undefined;
+  const elapsed = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+    if (!stopping) return;
+    if (stopping.aborted) return resolve();
+    onStop = () => resolve();
+    stopping.addEventListener('abort', onStop, { once: true });
+  });
+  return {
+    elapsed,
+    clear: () => {
+      clearTimeout(timer);
+      if (onStop) stopping?.removeEventListener('abort', onStop);
+    },
+  };
 }
 
 /** The business failure (non-retryable ApplicationFailure) at the root of a failed run, if any. */
