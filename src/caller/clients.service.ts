@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
-import { containing, rowsPage, type Cursor } from '../platform/db/keyset.ts';
+import { afterCursor, containing, rowsPage, type Cursor } from '../platform/db/keyset.ts';
 import { conflict, notFound } from '../platform/http/errors.ts';
 import { presentCall, presentClient, type CallRow, type ClientRow } from './caller.presenter.ts';
 
@@ -112,11 +112,12 @@ export function createClientService(deps: { orm: MikroORM }) {
         params.push(containing(q.search));
       }
       const where = parts.length ? `where ${parts.join(' and ')}` : '';
-      const page = q.cursor ? `${where ? `${where} and` : 'where'} (created_at, id) < (?, ?)` : where;
+      const after = q.cursor && afterCursor('caller_client', 'created_at', q.cursor);
+      const page = after ? `${where ? `${where} and` : 'where'} ${after.sql}` : where;
       const [rows, [total]] = await Promise.all([
         sql<ClientRow>(`select * from caller_client ${page} order by created_at desc, id desc limit ? offset ?`, [
           ...params,
-          ...(q.cursor ? [q.cursor.at, q.cursor.id] : []),
+          ...(after ? after.params : []),
           q.limit + 1,
           q.cursor ? 0 : q.offset,
         ]),
@@ -242,8 +243,9 @@ export function createClientService(deps: { orm: MikroORM }) {
       const parts = ['client_id = ?', ...(q.status ? ['status = ?'] : [])];
       const params: unknown[] = [clientId, ...(q.status ? [q.status] : [])];
       if (q.cursor) {
-        parts.push('(start_time, id) < (?, ?)');
-        params.push(q.cursor.at, q.cursor.id);
+        const after = afterCursor('caller_call', 'start_time', q.cursor);
+        parts.push(after.sql);
+        params.push(...after.params);
       }
       const [rows, counts] = await Promise.all([
         sql<CallRow>(

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { rowsPage, type Cursor } from '../platform/db/keyset.ts';
+import { afterCursor, rowsPage, type Cursor } from '../platform/db/keyset.ts';
 import { notFound } from '../platform/http/errors.ts';
 import { iso, isoOrNull } from '../platform/http/wire.ts';
 import { describeRun } from '../platform/temporal/runs.ts';
@@ -49,8 +49,9 @@ export function createInsightsService(deps: { orm: MikroORM; temporal: Client })
     },
 
     async deliveries(q: { limit: number; cursor?: Cursor; status?: string }) {
-      const parts = [...(q.status ? ['d.status = ?'] : []), ...(q.cursor ? ['(d.created_at, d.id) < (?, ?)'] : [])];
-      const params = [...(q.status ? [q.status] : []), ...(q.cursor ? [q.cursor.at, q.cursor.id] : [])];
+      const after = q.cursor && afterCursor('webhook_delivery', 'created_at', q.cursor, 'd');
+      const parts = [...(q.status ? ['d.status = ?'] : []), ...(after ? [after.sql] : [])];
+      const params = [...(q.status ? [q.status] : []), ...(after ? after.params : [])];
       const rows = await sql<{
         id: string;
         event: string;

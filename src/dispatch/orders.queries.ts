@@ -1,4 +1,4 @@
-import { containing, type Cursor } from '../platform/db/keyset.ts';
+import { afterCursor, containing, type Cursor } from '../platform/db/keyset.ts';
 
 /** The columns every order read selects: the order, its driver and its active assignment. */
 export const ORDER_SELECT = `
@@ -63,6 +63,9 @@ export function orderWhere(f: OrderFilter): { sql: string; params: unknown[] } {
   if (f.from) add('o.created_at >= ?', f.from);
   if (f.to) add('o.created_at <= ?', f.to);
   if (f.dateRange) add(`o.created_at >= ${RANGE_START[f.dateRange]}`);
-  if (f.cursor) add('(o.created_at, o.id) < (?, ?)', f.cursor.at, f.cursor.id);
+  if (f.cursor) {
+    const after = afterCursor('dispatch_order', 'created_at', f.cursor, 'o');
+    add(after.sql, ...after.params);
+  }
   return { sql: parts.length ? `where ${parts.join(' and ')}` : '', params };
 }

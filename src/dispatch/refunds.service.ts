@@ -4,7 +4,7 @@ import type { DurableServiceDeps } from '../platform/module.ts';
 import type { AuditContext } from '../platform/audit/audit.ts';
 import { AppError, notFound } from '../platform/http/errors.ts';
 import { iso } from '../platform/http/wire.ts';
-import { rowsPage, type Cursor } from '../platform/db/keyset.ts';
+import { afterCursor, rowsPage, type Cursor } from '../platform/db/keyset.ts';
 import { awaitOutcome, startOrAttach } from '../platform/temporal/runs.ts';
 import type { RefundReason, RefundStatus } from './entities/payment.entity.ts';
 import {
@@ -105,7 +105,10 @@ function refundWhere(f: RefundFilter, withCursor: boolean) {
   if (f.fromDate) add('r.created_at >= ?', f.fromDate);
   if (f.toDate) add('r.created_at <= ?', f.toDate);
   if (f.search) add('o.search_text like ?', containing(f.search));
-  if (withCursor && f.cursor) add('(r.created_at, r.id) < (?, ?)', f.cursor.at, f.cursor.id);
+  if (withCursor && f.cursor) {
+    const after = afterCursor('dispatch_refund', 'created_at', f.cursor, 'r');
+    add(after.sql, ...after.params);
+  }
   return { sql: parts.length ? `where ${parts.join(' and ')}` : '', params };
 }
 

@@ -83,6 +83,27 @@ describe('GET /api/admin/alerts', () => {
     expect(new Set(seen).size).toBe(65);
   });
 
+  test('pages without skipping alerts written within the same millisecond', async () => {
+    // PostgreSQL keeps microseconds; a cursor carries milliseconds.
+    await t.sql(
+      `insert into alert_log (id, created_at, alert_type, alert_key, severity, resource_id, channel, metadata,
+         resolved_at)
+       select 'same-ms-' || g, timestamptz '2020-01-01 00:00:00.123000+00' + g * interval '1 microsecond',
+         'STUCK_CLIENT', 'same-ms-' || g, 'LOW', 'same-ms', 'sms', '{}', now() from generate_series(1, 5) g`,
+    );
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: any = await t.api.get(
+        `/api/admin/alerts?resourceId=same-ms&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      seen.push(...res.body.data.alerts.map((a: any) => a.id));
+      cursor = res.body.data.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(['same-ms-5', 'same-ms-4', 'same-ms-3', 'same-ms-2', 'same-ms-1']);
+    await t.sql(`delete from alert_log where resource_id = 'same-ms'`);
+  });
+
   test.each([
     ['limit=0', 'query.limit'],
     ['limit=-5', 'query.limit'],

@@ -106,6 +106,27 @@ describe('GET /api/admin/orders', () => {
     expect(new Set(codes).size).toBe(5);
     expect(third.body.nextCursor).toBeUndefined();
   });
+
+  test('pages without skipping orders created within the same millisecond', async () => {
+    const area = `area-ms-${Date.now()}`;
+    for (let i = 0; i < 4; i++) await seedOrder(t, { area });
+    // PostgreSQL keeps microseconds; a cursor carries milliseconds.
+    await t.sql(
+      `update dispatch_order o
+          set created_at = timestamptz '2020-01-01 00:00:00.456000+00' + n * interval '1 microsecond'
+         from (select id, row_number() over (order by id) as n from dispatch_order where area = ?) r
+        where o.id = r.id`,
+      [area],
+    );
+    const codes: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await t.api.get(`/api/admin/orders?area=${area}&take=1${cursor ? `&cursor=${cursor}` : ''}`);
+      codes.push(...res.body.items.map((i: any) => i.code));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(new Set(codes).size).toBe(4);
+  });
 });
 
 describe('PUT /api/admin/orders/:code', () => {

@@ -11,8 +11,11 @@ import { opsBudgetKey } from '../../src/control/ops-execute.contract.ts';
 import { executeExample, importExamples, type N8nInstance } from '../../src/platform/launch/n8n-setup.ts';
 import { opsWorkflowId } from '../../src/control/ops-execute.contract.ts';
 import { runsOf } from '../support/temporal.ts';
-import { operatorKeyWith } from '../support/dispatch.ts';
+import { operatorKeyWith, seedOrder } from '../support/dispatch.ts';
 import { seedClient } from '../support/factories.ts';
+import { callsSince, startAnswerLosingProxy } from '../support/recording-proxy.ts';
+import { adminToken, createClient } from '../support/caller.ts';
+import { upsertOperatorAccount } from '../../src/platform/auth/operator-accounts.ts';
 
 // The examples in a real n8n (the version ./ops pins), executed with `n8n execute` against this
 // test platform. What is asserted is what the platform saw and did.
@@ -21,6 +24,7 @@ const folders: string[] = [];
 let t: TestContext;
 let apiUrl: string;
 let n8n: N8nInstance;
+let operatorKey: string;
 
 const folder = () => {
   const dir = mkdtempSync(join(tmpdir(), 'ops-n8n-test-'));
@@ -47,7 +51,8 @@ beforeAll(async () => {
   t = await createTestContext();
   apiUrl = `http://127.0.0.1:${(t.server.address() as AddressInfo).port}`;
   const dir = folder();
-  const operatorKey = await operatorKeyWith(t, 'viewer');
+  // What ./ops start mints for n8n: role operator (the cockpit flow reads, the dispatch flow refunds).
+  operatorKey = await operatorKeyWith(t, 'operator');
   n8n = await importExamples(bin, dir, { apiUrl, key: CONTROL_KEYS.n8n, operatorKey });
   // The key was on disk only while n8n imported it.
   expect(existsSync(join(dir, 'ops-import', 'credentials.json'))).toBe(false);
@@ -159,5 +164,105 @@ describe('the examples in a real n8n', () => {
     // Both tries sent the same requestId: one run, one stored answer.
     const requestId = requestIdOf(run, 'provisioning')!;
     expect(await platformSaw(requestId)).toEqual({ runs: 1, stored: 1, succeeded: 1 });
+  }, 120_000);
+
+  test('an answer lost on the way back is retried with the same requestId and replayed from the cache', async () => {
+    const proxy = await startAnswerLosingProxy(apiUrl, '/api/internal/ops/execute');
+    try {
+      const lossy = await importExamples(bin!, folder(), {
+        apiUrl: proxy.url,
+        key: CONTROL_KEYS.n8n,
+        only: ['tenant-bootstrap.json'],
+      });
+      const run = await executeExample(lossy, 'tenant-bootstrap.json');
+      expect(run.outputs['tenant.bootstrap'].map((o) => o?.statusCode)).toEqual([502, 200]);
+      const replay = run.last['tenant.bootstrap']!.body as any;
+      expect(replay._meta.cached).toBe(true);
+      expect(run.ran['Send Welcome Email']).toBe(1);
+      // The platform did the work once, for the first try, and answered the second from its record.
+      const requestId = requestIdOf(run, 'bootstrap')!;
+      expect(await platformSaw(requestId)).toEqual({ runs: 1, stored: 1, succeeded: 1 });
+    } finally {
+      proxy.close();
+    }
+  }, 120_000);
+
+  test("dispatch-refund refunds once under its execution's Idempotency-Key and takes the finance branch", async () => {
+    const order = await seedOrder(t, { amountPence: 10_000 });
+    const flow = await importExamples(bin!, folder(), {
+      apiUrl,
+      key: CONTROL_KEYS.n8n,
+      operatorKey,
+      only: ['dispatch-refund.json'],
+      inputs: { 'dispatch-refund.json': { orderCode: order.code, amountPence: '2500' } },
+    });
+    const since = Date.now();
+    const run = await executeExample(flow, 'dispatch-refund.json');
+    expect(run.last['Refund']).toMatchObject({ statusCode: 200, body: { amount: 2500, status: 'completed' } });
+    expect(run.ran['Tell finance']).toBe(1);
+    expect(run.ran['Alert: refund not made']).toBeUndefined();
+    const refunds = await t.sql(`select amount from dispatch_refund where payment_id = ?`, [order.paymentId]);
+    expect(refunds).toEqual([{ amount: 2500 }]);
+    const stripe = (await callsSince(t.env.stripeProxy, since)).filter((c) => c.path === '/v1/refunds');
+    expect(stripe).toHaveLength(1);
+    expect(stripe[0].idempotencyKey).toMatch(
+      new RegExp(`^refund:${order.paymentId}:operator-key:.+:n8n-${flow.ids['dispatch-refund.json']}-\\d+-refund$`),
+    );
+  }, 120_000);
+
+  test('dispatch-refund: more than is refundable is refused, takes the alert branch, and refunds nothing', async () => {
+    const order = await seedOrder(t, { amountPence: 3_000 });
+    const flow = await importExamples(bin!, folder(), {
+      apiUrl,
+      key: CONTROL_KEYS.n8n,
+      operatorKey,
+      only: ['dispatch-refund.json'],
+      inputs: { 'dispatch-refund.json': { orderCode: order.code, amountPence: '5000' } },
+    });
+    const run = await executeExample(flow, 'dispatch-refund.json');
+    expect(run.last['Refund']?.statusCode).toBeGreaterThanOrEqual(400);
+    expect(run.last['Refund']?.statusCode).toBeLessThan(500);
+    expect(run.ran['Wait Retry-After']).toBeUndefined();
+    expect(run.ran['Alert: refund not made']).toBe(1);
+    expect(await t.sql(`select 1 from dispatch_refund where payment_id = ?`, [order.paymentId])).toEqual([]);
+  }, 120_000);
+
+  const callerFlow = async (clientId: string, operatorPassword: string) =>
+    importExamples(bin!, folder(), {
+      apiUrl,
+      key: CONTROL_KEYS.n8n,
+      operatorPassword,
+      only: ['caller-make-call.json'],
+      inputs: { 'caller-make-call.json': { clientId, phone: '+12125551234' } },
+    });
+  const dialled = async (since: number) =>
+    (await callsSince(t.env.twilioProxy, since)).filter((c) => c.method === 'POST' && c.path.endsWith('/Calls.json'));
+
+  test("caller-make-call signs in as the n8n operator and dials once under its execution's key", async () => {
+    const client = await createClient(t, await adminToken(t));
+    // What ./ops start makes for n8n: the operator account n8n, its password kept in the data directory.
+    await upsertOperatorAccount(t.orm.em.fork(), 'n8n', 'n8n-Operator-password-1', 'operator');
+    const flow = await callerFlow(client.clientId, 'n8n-Operator-password-1');
+    const since = Date.now();
+    const run = await executeExample(flow, 'caller-make-call.json');
+    expect(run.last['Make call']).toMatchObject({ statusCode: 200, body: { success: true } });
+    expect(run.ran['Log the call']).toBe(1);
+    expect(await dialled(since)).toHaveLength(1);
+    const calls = await t.sql(`select workflow_id from caller_call where client_id = ?`, [client.clientId]);
+    expect(calls).toEqual([
+      { workflow_id: expect.stringMatching(new RegExp(`-${flow.ids['caller-make-call.json']}-\\d+-call$`)) },
+    ]);
+  }, 120_000);
+
+  test('caller-make-call with a wrong password takes the alert branch and dials nothing', async () => {
+    const client = await createClient(t, await adminToken(t));
+    await upsertOperatorAccount(t.orm.em.fork(), 'n8n', 'n8n-Operator-password-1', 'operator');
+    const since = Date.now();
+    const run = await executeExample(await callerFlow(client.clientId, 'Not-the-password-2'), 'caller-make-call.json');
+    expect(run.last['Sign in']?.statusCode).toBe(401);
+    expect(run.ran['Make call']).toBeUndefined();
+    expect(run.ran['Alert: call not placed']).toBe(1);
+    expect(await dialled(since)).toEqual([]);
+    expect(await t.sql(`select 1 from caller_call where client_id = ?`, [client.clientId])).toEqual([]);
   }, 120_000);
 });

@@ -151,6 +151,21 @@ test(
     expect((await login(first.api, first.supportPassword!)).status).toBe(200);
     expect(first.out).toContain(`Temporal Web UI:  http://127.0.0.1:${ports.TEMPORAL_UI_PORT}`);
     const controlKey = /Control plane key: (ops_\S+)\s+\(new\)/.exec(first.out)![1];
+    // n8n's operator key (for ./ops n8n): kept beside the others, readable by us only, and it works.
+    const n8nKeyFile = join(clone, '.data', 'generated-n8n-operator-key');
+    const n8nOperatorKey = readFileSync(n8nKeyFile, 'utf8').trim();
+    expect(statSync(n8nKeyFile).mode & 0o777).toBe(0o600);
+    expect((await fetch(`${first.api}/api/admin/clients`, bearer(n8nOperatorKey))).status).toBe(200);
+    // …and the caller flow's operator account n8n signs in to the caller admin API.
+    const n8nPassword = readFileSync(join(clone, '.data', 'generated-n8n-operator-password'), 'utf8').trim();
+    const signIn = await fetch(`${first.api}/auth/admin/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'n8n', password: n8nPassword }),
+    });
+    expect(signIn.status).toBe(200);
+    // The operator revokes the key: no later start (but --demo) brings it back.
+    await sql(`update operator_api_key set revoked_at = now() where name = 'n8n'`);
     // An operator deletes a demo row.
     await sql(`delete from onboarding_state where client_id = 'new-signup'`);
     await sql(`delete from client where id = 'new-signup'`);
@@ -170,6 +185,8 @@ test(
     expect((await fetch(`${second.api}/api/admin/clients`, bearer(ENV_KEY))).status).toBe(200);
     // The control key is kept, and not printed again.
     expect(second.out).toContain('Control plane key: unchanged');
+    expect(second.out).toContain('n8n operator key: unchanged');
+    expect((await fetch(`${second.api}/api/admin/clients`, bearer(n8nOperatorKey))).status).toBe(401);
     expect(second.out).not.toContain(controlKey);
     expect(readFileSync(join(clone, '.data', 'generated-control-key'), 'utf8').trim()).toBe(controlKey);
     // The operator revokes the key from the environment.

@@ -57,3 +57,39 @@ export async function callsSince(proxyUrl: string, since: number): Promise<Recor
   const res = await fetch(`${proxyUrl}/__calls`);
   return ((await res.json()) as RecordedCall[]).filter((c) => c.at >= since);
 }
+
+/**
+ * A proxy that loses the first answer to a POST of `path`: the request reaches the platform and is
+ * done, but the caller gets a 502 (Retry-After: 1) instead, as when a load balancer drops a connection
+ * after the upstream answered. Every other request passes through.
+ */
+export async function startAnswerLosingProxy(target: string, path: string): Promise<{ url: string; close(): void }> {
+  const upstream = new URL(target);
+  let lost = false;
+  const server = createServer((req, res) => {
+    const loseThis = !lost && req.method === 'POST' && req.url === path;
+    if (loseThis) lost = true;
+    const out = httpRequest(
+      { hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      (up) => {
+        if (loseThis) {
+          up.resume();
+          up.once('end', () => {
+            res.writeHead(502, { 'content-type': 'text/plain', 'retry-after': '1' });
+            res.end('upstream connection lost');
+          });
+          return;
+        }
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    out.on('error', (e) => {
+      res.writeHead(502);
+      res.end(String(e));
+    });
+    req.pipe(out);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => server.close() };
+}

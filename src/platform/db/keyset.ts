@@ -69,13 +69,36 @@ export const cursorParam = z
     }
   });
 
+/**
+ * The keyset condition "after the cursor", `(time, id) < (cursor's time, cursor's id)`. PostgreSQL
+ * keeps microseconds and a cursor carries milliseconds, so the cursor row's own timestamp is read
+ * back by its id (one primary-key lookup, once per query): rows written within the same millisecond
+ * are neither skipped nor repeated. A cursor whose row is gone falls back to its millisecond.
+ */
+export function afterCursor(
+  table: string,
+  column: string,
+  cursor: Cursor,
+  alias?: string,
+): { sql: string; params: unknown[] } {
+  const at = alias ? `${alias}.${column}` : column;
+  const id = alias ? `${alias}.id` : 'id';
+  return {
+    sql: `(${at}, ${id}) < (coalesce((select k.${column} from ${table} k where k.id = ?), ?), ?)`,
+    params: [cursor.id, cursor.at, cursor.id],
+  };
+}
+
 export function keysetPage<T extends object>(
   qb: AnyQb<T>,
   alias: string,
   order: KeysetOrder,
   cursor: Cursor | undefined,
 ) {
-  if (cursor) qb.andWhere(`(${alias}.${order.column}, ${alias}.id) < (?, ?)`, [cursor.at, cursor.id]);
+  if (cursor) {
+    const after = afterCursor(qb.mainAlias.meta.tableName, order.column, cursor, alias);
+    qb.andWhere(after.sql, after.params);
+  }
   return qb.orderBy({ [order.prop]: 'desc', id: 'desc' } as QueryOrderMap<T>);
 }
 

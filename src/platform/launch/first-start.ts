@@ -77,6 +77,35 @@ export const demoControlKey = (dataDir: string) => keptSecret(dataDir, 'generate
 /** The control plane key of the `n8n` type generated for n8n flows (printed once, when made). */
 export const demoN8nKey = (dataDir: string) => keptSecret(dataDir, 'generated-n8n-key', generateApiKey);
 
+/** The operator key n8n's flows read the cockpit and run dispatch with (`./ops n8n` puts it in a credential). */
+export const n8nOperatorKeyFile = (dataDir: string) => join(resolve(dataDir), 'generated-n8n-operator-key');
+
+/**
+ * The operator key (role operator, named `n8n`) for n8n's cockpit and dispatch flows: recorded when
+ * the database has no `n8n` key yet, or again with the demo; otherwise left alone, so a key an
+ * operator revoked stays revoked.
+ */
+export async function prepareN8nOperatorKey(em: EntityManager, dataDir: string, demo: boolean): Promise<string> {
+  const kept = keptSecret(dataDir, 'generated-n8n-operator-key', generateApiKey);
+  const [known] = await em.getConnection().execute(`select 1 from operator_api_key where name = 'n8n'`);
+  if (known && !demo) return `  n8n operator key: unchanged (in ${kept.file}; ./ops n8n uses it)`;
+  await upsertOperatorKey(em, 'n8n', kept.key, 'operator');
+  return `  n8n operator key: in ${kept.file}   (role operator; ./ops n8n puts it in n8n's credential)`;
+}
+
+/**
+ * The operator account `n8n` (role operator) n8n's caller flow signs in to the caller admin API with
+ * (spec 003's JWTs come from a username and password): made, like the key above, when the database
+ * has no such account yet, or again with the demo; its password is kept in the data directory.
+ */
+export async function prepareN8nOperatorAccount(em: EntityManager, dataDir: string, demo: boolean): Promise<string> {
+  const kept = keptSecret(dataDir, 'generated-n8n-operator-password', generatePassword);
+  const [known] = await em.getConnection().execute(`select 1 from operator_account where username = 'n8n'`);
+  if (known && !demo) return `  n8n sign-in:      operator n8n, password unchanged (in ${kept.file})`;
+  await upsertOperatorAccount(em, 'n8n', kept.key, 'operator');
+  return `  n8n sign-in:      operator n8n, password in ${kept.file}   (the caller flow's credential)`;
+}
+
 /** The key caller JWTs are signed with when CALLER_JWT_SECRET is not set. */
 export const callerJwtSecret = (dataDir: string) =>
   keptSecret(dataDir, 'generated-caller-jwt-secret', () => randomBytes(32).toString('base64url')).key;

@@ -57,8 +57,10 @@ export async function importExamples(
     apiUrl: string;
     /** The control plane n8n key (credential "Ops Platform (n8n key)"). */
     key: string;
-    /** An operator key for the cockpit flow (credential "Ops Platform (operator key)"); else its placeholder stays. */
+    /** An operator key for the cockpit and dispatch flows (credential "Ops Platform (operator key)"). */
     operatorKey?: string;
+    /** The `n8n` operator account's password, for the caller flow's sign-in (credential "…(caller sign-in)"). */
+    operatorPassword?: string;
     only?: string[];
     inputs?: Record<string, Record<string, string>>;
   },
@@ -73,11 +75,15 @@ export async function importExamples(
     id: string;
     data: Record<string, string>;
   }[];
-  const values: Record<string, string | undefined> = {
-    opsN8nKey: opts.key,
-    opsOperatorKey: opts.operatorKey && `Bearer ${opts.operatorKey}`,
+  // What replaces each credential's placeholder; a credential with nothing to fill keeps it.
+  const filled: Record<string, Record<string, string> | undefined> = {
+    opsN8nKey: { value: opts.key },
+    opsOperatorKey: opts.operatorKey ? { value: `Bearer ${opts.operatorKey}` } : undefined,
+    opsCallerSignIn: opts.operatorPassword
+      ? { json: JSON.stringify({ body: { username: 'n8n', password: opts.operatorPassword } }) }
+      : undefined,
   };
-  const credentials = template.map((c) => ({ ...c, data: { ...c.data, value: values[c.id] ?? c.data.value } }));
+  const credentials = template.map((c) => ({ ...c, data: { ...c.data, ...filled[c.id] } }));
   // The key is on disk (0600) only while n8n imports it; n8n keeps it encrypted in its own database.
   const credentialsFile = join(staging, 'credentials.json');
   writeFileSync(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
@@ -105,6 +111,52 @@ export async function importExamples(
   }
   writeFileSync(idsFile, JSON.stringify(ids));
   return { bin, env, ids };
+}
+
+/**
+ * Waits until n8n's REST API is mounted: its port and its health check answer a moment before
+ * its controllers do (a page opened then shows "Cannot GET"). An unauthenticated API call
+ * answering JSON is the sign.
+ */
+export async function waitForN8nApi(baseUrl: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${baseUrl}/rest/workflows`).catch(() => null);
+    if (res?.headers.get('content-type')?.includes('application/json')) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`n8n at ${baseUrl} did not mount its API in ${timeoutMs / 1000} s`);
+}
+
+export interface N8nOwner {
+  email: string;
+  password: string;
+  /** Whether this call made the owner (the first start of this data folder). */
+  created: boolean;
+}
+
+/**
+ * Sets up n8n's owner account on a new data folder, so the first page a user sees is the sign-in,
+ * not the owner-setup form: a generated password (n8n's rules: a digit and an upper-case letter)
+ * kept beside n8n's own data (mode 0600). A folder whose owner exists keeps it, password and all;
+ * null when someone set the owner up by hand (they know the password).
+ */
+export async function ensureN8nOwner(baseUrl: string, userFolder: string): Promise<N8nOwner | null> {
+  const file = join(userFolder, 'ops-owner.json');
+  if (existsSync(file)) return { ...(JSON.parse(readFileSync(file, 'utf8')) as N8nOwner), created: false };
+  const owner = { email: 'ops@example.com', password: `Ops-${randomBytes(12).toString('base64url')}-9` };
+  const res = await fetch(`${baseUrl}/rest/owner/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...owner, firstName: 'Ops', lastName: 'Platform' }),
+  });
+  if (res.status === 400 && (await res.clone().text()).includes('already setup')) return null;
+  if (!res.ok) {
+    const why = (await res.text()).slice(0, 300);
+    throw new Error(`n8n refused the owner setup (${res.status}): ${why}`);
+  }
+  writeFileSync(file, JSON.stringify(owner), { mode: 0o600 });
+  return { ...owner, created: true };
 }
 
 /** An n8n item's json: for an HTTP node with the full response, `{ statusCode, headers, body }`. */

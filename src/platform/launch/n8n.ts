@@ -1,8 +1,9 @@
 import { join, resolve } from 'node:path';
 import { loadConfig, ConfigError } from '../config.ts';
-import { demoN8nKey } from './first-start.ts';
+import { demoN8nKey, n8nOperatorKeyFile } from './first-start.ts';
+import { existsSync, readFileSync } from 'node:fs';
 import { freePort } from './free-port.ts';
-import { importExamples, n8nEnv } from './n8n-setup.ts';
+import { ensureN8nOwner, importExamples, n8nEnv, waitForN8nApi } from './n8n-setup.ts';
 import { portIsOpen, spawnService, stopChild, waitForPort } from './processes.ts';
 
 const log = (m: string) => console.error(`[ops] ${m}`);
@@ -22,25 +23,39 @@ async function main(): Promise<void> {
   // From n8n in a container, the API is the host's address: OPS_API_URL_FOR_N8N says which.
   const apiUrl = process.env.OPS_API_URL_FOR_N8N ?? `http://${host}:${config.http.port}`;
   log(`importing the examples into ${folder} (Settings → opsApiUrl = ${apiUrl})`);
-  // The cockpit flow reads with an operator key: OPS_N8N_OPERATOR_KEY fills its credential.
-  const operatorKey = process.env.OPS_N8N_OPERATOR_KEY;
-  const imported = await importExamples(bin, folder, { apiUrl, key, operatorKey });
+  // The cockpit and dispatch flows use an operator key: OPS_N8N_OPERATOR_KEY, else the one ./ops start minted.
+  const operatorKeyFile = n8nOperatorKeyFile(config.dataDir);
+  const operatorKey =
+    process.env.OPS_N8N_OPERATOR_KEY ??
+    (existsSync(operatorKeyFile) ? readFileSync(operatorKeyFile, 'utf8').trim() : undefined);
+  const passwordFile = join(resolve(config.dataDir), 'generated-n8n-operator-password');
+  const operatorPassword = existsSync(passwordFile) ? readFileSync(passwordFile, 'utf8').trim() : undefined;
+  const imported = await importExamples(bin, folder, { apiUrl, key, operatorKey, operatorPassword });
   const port = Number(process.env.N8N_PORT ?? ((await portIsOpen(5678)) ? await freePort() : 5678));
   const child = spawnService(bin, ['start'], {
     env: n8nEnv(folder, { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_HOST: '127.0.0.1' }),
     inherit: true,
   });
   await waitForPort(port, 'n8n', 120_000, child);
+  await waitForN8nApi(`http://127.0.0.1:${port}`);
+  const owner = await ensureN8nOwner(`http://127.0.0.1:${port}`, folder);
   console.log(
     [
       '',
       `n8n is running: http://127.0.0.1:${port}   (data in ${join(folder)})`,
+      owner
+        ? `  Sign in:  ${owner.email} / ${owner.password}   ` +
+          `(${owner.created ? 'new owner account' : `kept in ${join(folder, 'ops-owner.json')}`})`
+        : '  Sign in with the owner account set up in this n8n.',
       `  Imported: ${Object.keys(imported.ids).join(', ')}`,
       '  Credential "Ops Platform (n8n key)" holds the platform n8n key; open a flow and click "Test workflow".',
       operatorKey
-        ? '  Credential "Ops Platform (operator key)" holds OPS_N8N_OPERATOR_KEY (the cockpit flow).'
-        : '  The cockpit flow needs an operator key: ./ops key create n8n-cockpit --role viewer, then ' +
-          'OPS_N8N_OPERATOR_KEY=<key> ./ops n8n (or paste it into the credential "Ops Platform (operator key)").',
+        ? '  Credential "Ops Platform (operator key)" holds the n8n operator key (the cockpit and dispatch flows).'
+        : '  The cockpit and dispatch flows need an operator key: run ./ops start once (it mints one), or ' +
+          'OPS_N8N_OPERATOR_KEY=<key> ./ops n8n with a key from ./ops key create n8n --role operator.',
+      operatorPassword
+        ? '  Credential "Ops Platform (caller sign-in)" holds the n8n operator account (the caller flow).'
+        : '  The caller flow signs in as the operator n8n: run ./ops start once (it makes the account).',
       (await portIsOpen(config.http.port, host))
         ? `  The API answers at ${apiUrl}.`
         : `  Start the platform too (./ops start): nothing answers at ${apiUrl} yet.`,

@@ -5,7 +5,14 @@ import { migrate, openOrm } from '../db/orm.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OrmSetup } from '../db/orm.ts';
 import { migrationsList } from '../db/migrations/index.ts';
-import { demoControlKey, demoN8nKey, callerJwtSecret, prepareCredentials } from './first-start.ts';
+import {
+  demoControlKey,
+  demoN8nKey,
+  callerJwtSecret,
+  prepareCredentials,
+  prepareN8nOperatorAccount,
+  prepareN8nOperatorKey,
+} from './first-start.ts';
 import { startEmbeddedPostgres, type EmbeddedPg } from './embedded-postgres.ts';
 import { startTemporalDevServer, type DevServer } from './temporal-dev-server.ts';
 import { ensureDatabase } from './ephemeral-services.ts';
@@ -81,14 +88,17 @@ async function start(plan: LaunchPlan, flags: { demo: boolean }): Promise<void> 
     if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
     // A database whose very first migration ran just now is fresh: it gets the demo.
     const fresh = applied.includes(migrationsList[0].name);
+    const demo = fresh || flags.demo || config.demo;
     const credentials = await prepareCredentials(orm.em.fork(), {
-      demo: fresh || flags.demo || config.demo,
+      demo,
       adminPassword: config.auth.adminPassword,
       adminApiKey: config.auth.adminApiKey,
       seedDemo: async (em) => {
         for (const seed of plan.demoSeeds) await seed(em);
       },
     });
+    credentials.push(await prepareN8nOperatorKey(orm.em.fork(), config.dataDir, demo));
+    credentials.push(await prepareN8nOperatorAccount(orm.em.fork(), config.dataDir, demo));
     await orm.close();
 
     // Without real Stripe/Twilio credentials the demo talks to local mocks of their APIs.
