@@ -32,7 +32,10 @@ export async function main(): Promise<void> {
   };
   const worker = await Worker.create(options);
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
+  let draining = false;
   const stop = () => {
+    if (draining) return;
+    draining = true;
     logger.info({ graceMs: config.temporal.workerShutdownGraceMs }, 'worker draining');
     worker.shutdown();
   };

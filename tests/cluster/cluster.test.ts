@@ -39,6 +39,17 @@ async function blockedWorker(): Promise<PlatformProcess> {
   return c.workers.find((w) => w.name === name)!;
 }
 
+/** A client whose deletion (through the proxy) is under way and blocked on its row inside the transaction. */
+async function deletionBlockedInItsTransaction(records: number) {
+  const client = await seedClient(c, { opsAlertsMuted: true, records });
+  const lock = await holdLock(c.databaseUrl, 'select id from client where id = $1 for update', [client.id]);
+  const pending = c.api
+    .delete(`/api/admin/clients/${client.id}`)
+    .send({ confirmBusinessName: client.businessName })
+    .then((r) => r);
+  return { client, lock, pending };
+}
+
 const deleteOnce = async (clientId: string) => {
   const audits = await c.sql(`select outcome from audit_event where action = 'client.delete' and resource_id = ?`, [
     clientId,
@@ -138,12 +149,7 @@ describe('two APIs behind a round-robin proxy and two workers', () => {
   });
 
   test('a worker killed mid-deletion: the other worker finishes it and nothing is left half-deleted', async () => {
-    const client = await seedClient(c, { opsAlertsMuted: true, records: 2 });
-    const lock = await holdLock(c.databaseUrl, 'select id from client where id = $1 for update', [client.id]);
-    const pending = c.api
-      .delete(`/api/admin/clients/${client.id}`)
-      .send({ confirmBusinessName: client.businessName })
-      .then((r) => r);
+    const { client, lock, pending } = await deletionBlockedInItsTransaction(2);
     const victim = await blockedWorker();
     await killHard(victim.child);
     await lock.release();
@@ -161,12 +167,7 @@ describe('two APIs behind a round-robin proxy and two workers', () => {
   });
 
   test('SIGTERM to a worker mid-deletion: it finishes its step, then exits; one attempt, one deletion', async () => {
-    const client = await seedClient(c, { opsAlertsMuted: true, records: 2 });
-    const lock = await holdLock(c.databaseUrl, 'select id from client where id = $1 for update', [client.id]);
-    const pending = c.api
-      .delete(`/api/admin/clients/${client.id}`)
-      .send({ confirmBusinessName: client.businessName })
-      .then((r) => r);
+    const { client, lock, pending } = await deletionBlockedInItsTransaction(2);
     const draining = await blockedWorker();
     draining.child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 1_000));

@@ -119,7 +119,8 @@ test('./ops n8n signs a new user in with nothing typed: an owner, every example 
 
   // A second start keeps the owner, the workflows' ids and the sign-in.
   const second = await launch();
-  expect(second.out).toContain(`Sign in:  ${email} / ${password}   (kept in`);
+  expect(second.out).toContain(`Sign in:  ${email}, password unchanged`);
+  expect(second.out).not.toContain(password);
   const again = await signIn(email, password);
   expect(again.status).toBe(200);
   expect(again.workflows.map((w) => w.id).sort()).toEqual(seen.workflows.map((w) => w.id).sort());

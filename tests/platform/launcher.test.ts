@@ -165,7 +165,7 @@ test(
     });
     expect(signIn.status).toBe(200);
     // The operator revokes the key: no later start (but --demo) brings it back.
-    await sql(`update operator_api_key set revoked_at = now() where name = 'n8n'`);
+    await sql(`update operator_api_key set revoked_at = now() where name = 'n8n-flows'`);
     // An operator deletes a demo row.
     await sql(`delete from onboarding_state where client_id = 'new-signup'`);
     await sql(`delete from client where id = 'new-signup'`);

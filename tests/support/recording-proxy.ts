@@ -1,4 +1,10 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 
 export interface RecordedCall {
   method: string;
@@ -6,6 +12,37 @@ export interface RecordedCall {
   at: number;
   /** The Idempotency-Key the caller sent, if any (Stripe's own header). */
   idempotencyKey?: string;
+}
+
+/**
+ * Sends `req` on to `upstream` and its answer back; `intercept` may take the answer instead (true).
+ * An upstream that cannot be reached is a 502.
+ */
+function forward(
+  upstream: URL,
+  req: IncomingMessage,
+  res: ServerResponse,
+  intercept: (answer: IncomingMessage) => boolean = () => false,
+) {
+  const out = httpRequest(
+    {
+      hostname: upstream.hostname,
+      port: upstream.port,
+      method: req.method,
+      path: req.url,
+      headers: { ...req.headers, host: upstream.host },
+    },
+    (up) => {
+      if (intercept(up)) return;
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    },
+  );
+  out.on('error', (e) => {
+    res.writeHead(502);
+    res.end(String(e));
+  });
+  req.pipe(out);
 }
 
 /**
@@ -29,24 +66,7 @@ export async function startRecordingProxy(target: string, port: number): Promise
       at: Date.now(),
       ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
     });
-    const out = httpRequest(
-      {
-        hostname: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: upstream.host },
-      },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    out.on('error', (e) => {
-      res.writeHead(502);
-      res.end(String(e));
-    });
-    req.pipe(out);
+    forward(upstream, req, res);
   });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
   return { url: `http://127.0.0.1:${port}`, server };
@@ -69,26 +89,15 @@ export async function startAnswerLosingProxy(target: string, path: string): Prom
   const server = createServer((req, res) => {
     const loseThis = !lost && req.method === 'POST' && req.url === path;
     if (loseThis) lost = true;
-    const out = httpRequest(
-      { hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-      (up) => {
-        if (loseThis) {
-          up.resume();
-          up.once('end', () => {
-            res.writeHead(502, { 'content-type': 'text/plain', 'retry-after': '1' });
-            res.end('upstream connection lost');
-          });
-          return;
-        }
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    out.on('error', (e) => {
-      res.writeHead(502);
-      res.end(String(e));
+    forward(upstream, req, res, (up) => {
+      if (!loseThis) return false;
+      up.resume();
+      up.once('end', () => {
+        res.writeHead(502, { 'content-type': 'text/plain', 'retry-after': '1' });
+        res.end('upstream connection lost');
+      });
+      return true;
     });
-    req.pipe(out);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => server.close() };

@@ -77,9 +77,22 @@ describe('Temporal connection settings', () => {
 describe('PostgreSQL TLS settings (libpq meaning of sslmode)', () => {
   const base = 'postgres://ops:secret@db.internal:5432/ops';
 
-  test('no sslmode or disable: plaintext, the URL unchanged', () => {
-    expect(pgConnection(base)).toEqual({ connectionString: base, ssl: false });
+  test('disable, or no sslmode to this machine: plaintext, the URL unchanged', () => {
+    const local = 'postgres://ops:secret@127.0.0.1:54329/ops';
+    expect(pgConnection(local)).toEqual({ connectionString: local, ssl: false });
+    expect(pgConnection('postgres://ops@localhost/ops').ssl).toBe(false);
     expect(pgConnection(`${base}?sslmode=disable`).ssl).toBe(false);
+  });
+
+  test('no sslmode to another host is refused (TLS when remote), naming both ways out', () => {
+    expect(configError({ DATABASE_URL: base })).toContain(
+      'DATABASE_URL sslmode: db.internal is not this machine; add sslmode=verify-full',
+    );
+    expect(configError({ DATABASE_URL: base })).toContain('sslmode=disable to accept plaintext');
+  });
+
+  test('verify-ca without a CA is refused: the system CAs without a name check would accept anyone', () => {
+    expect(configError({ DATABASE_URL: `${base}?sslmode=verify-ca` })).toContain('needs sslrootcert (or DATABASE_CA)');
   });
 
   test('require without a CA encrypts without checking; with a CA it checks the chain', () => {

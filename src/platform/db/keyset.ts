@@ -81,11 +81,16 @@ export function afterCursor(
   cursor: Cursor,
   alias?: string,
 ): { sql: string; params: unknown[] } {
+  for (const name of [table, column, alias ?? 'k'])
+    if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`afterCursor: ${name} is not a plain SQL name`);
   const at = alias ? `${alias}.${column}` : column;
   const id = alias ? `${alias}.id` : 'id';
+  // The row's timestamp counts only while it is still the cursor's (a row updated since, in a list by
+  // updated_at, has moved to the top; then the cursor's own millisecond holds the place).
+  const exact = `select k.${column} from ${table} k where k.id = ? and date_trunc('milliseconds', k.${column}) = ?`;
   return {
-    sql: `(${at}, ${id}) < (coalesce((select k.${column} from ${table} k where k.id = ?), ?), ?)`,
-    params: [cursor.id, cursor.at, cursor.id],
+    sql: `(${at}, ${id}) < (coalesce((${exact}), ?), ?)`,
+    params: [cursor.id, cursor.at, cursor.at, cursor.id],
   };
 }
 

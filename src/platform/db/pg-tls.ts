@@ -7,9 +7,11 @@ import type { ConnectionOptions } from 'node:tls';
  * MikroORM reads only host, port, user and database from a URL, and `pg` reads `sslmode` its own way
  * (`require` checks the certificate), so the URL's TLS part is resolved here, once, for both.
  *
- * - no sslmode, or `disable`: plaintext (the embedded PostgreSQL, a local socket);
+ * - `disable`: plaintext; no sslmode: plaintext to a loopback host (the embedded PostgreSQL), and
+ *   refused for any other host (TLS when remote: say `disable` to mean plaintext);
  * - `require`: encrypted; the certificate is checked only when a root CA is given (as libpq does);
- * - `verify-ca`: the certificate must chain to the root CA; `verify-full`: and name the host.
+ * - `verify-ca`: the certificate must chain to the root CA (which must be given: the system's CAs
+ *   without a name check would accept anyone's certificate); `verify-full`: and name the host.
  * `allow` and `prefer` would fall back to plaintext without saying so: refused.
  */
 export interface PgConnection {
@@ -34,6 +36,13 @@ function readPem(param: string, path: string): Buffer {
 export function pgConnection(url: string): PgConnection {
   const u = new URL(url);
   const param = (name: (typeof TLS_PARAMS)[number]) => u.searchParams.get(name) ?? undefined;
+  const loopback = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i.test(u.hostname);
+  if (!param('sslmode') && !loopback) {
+    throw new Error(
+      `DATABASE_URL sslmode: ${u.hostname} is not this machine; add sslmode=verify-full (with sslrootcert or ` +
+        'DATABASE_CA), or sslmode=disable to accept plaintext',
+    );
+  }
   const mode = param('sslmode') ?? 'disable';
   if (!MODES.includes(mode)) {
     throw new Error(`DATABASE_URL sslmode: expected ${MODES.join(', ')} (${mode} could fall back to plaintext)`);
@@ -46,6 +55,9 @@ export function pgConnection(url: string): PgConnection {
   const connectionString = u.toString();
   if (mode === 'disable') return { connectionString, ssl: false };
 
+  if (mode === 'verify-ca' && !rootCert) {
+    throw new Error('DATABASE_URL sslmode=verify-ca: needs sslrootcert (or DATABASE_CA), the CA to check against');
+  }
   const ca = rootCert ? readPem('sslrootcert', rootCert) : undefined;
   const clientPair = cert && key ? { cert: readPem('sslcert', cert), key: readPem('sslkey', key) } : {};
   const verify = mode !== 'require' || ca !== undefined;

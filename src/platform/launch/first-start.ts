@@ -80,30 +80,46 @@ export const demoN8nKey = (dataDir: string) => keptSecret(dataDir, 'generated-n8
 /** The operator key n8n's flows read the cockpit and run dispatch with (`./ops n8n` puts it in a credential). */
 export const n8nOperatorKeyFile = (dataDir: string) => join(resolve(dataDir), 'generated-n8n-operator-key');
 
-/**
- * The operator key (role operator, named `n8n`) for n8n's cockpit and dispatch flows: recorded when
- * the database has no `n8n` key yet, or again with the demo; otherwise left alone, so a key an
- * operator revoked stays revoked.
- */
-export async function prepareN8nOperatorKey(em: EntityManager, dataDir: string, demo: boolean): Promise<string> {
-  const kept = keptSecret(dataDir, 'generated-n8n-operator-key', generateApiKey);
-  const [known] = await em.getConnection().execute(`select 1 from operator_api_key where name = 'n8n'`);
-  if (known && !demo) return `  n8n operator key: unchanged (in ${kept.file}; ./ops n8n uses it)`;
-  await upsertOperatorKey(em, 'n8n', kept.key, 'operator');
-  return `  n8n operator key: in ${kept.file}   (role operator; ./ops n8n puts it in n8n's credential)`;
+/** The password of the operator account `n8n` (the caller flow's sign-in). */
+export const n8nOperatorPasswordFile = (dataDir: string) => join(resolve(dataDir), 'generated-n8n-operator-password');
+
+/** A new secret in the data directory (mode 0600), replacing the one kept there. */
+function renewedSecret(dataDir: string, name: string, make: () => string) {
+  const file = join(resolve(dataDir), name);
+  const key = make();
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return { key, file };
 }
 
 /**
- * The operator account `n8n` (role operator) n8n's caller flow signs in to the caller admin API with
- * (spec 003's JWTs come from a username and password): made, like the key above, when the database
- * has no such account yet, or again with the demo; its password is kept in the data directory.
+ * n8n's credentials for the cockpit, dispatch and caller flows: an operator key `n8n-flows` and an
+ * operator account `n8n` (spec 003's JWTs come from a sign-in), both role operator. Made with the
+ * demo (a fresh database, or --demo), each time anew; any other start leaves them alone, so a key
+ * an admin revoked stays revoked and a password an admin changed stays changed.
  */
-export async function prepareN8nOperatorAccount(em: EntityManager, dataDir: string, demo: boolean): Promise<string> {
-  const kept = keptSecret(dataDir, 'generated-n8n-operator-password', generatePassword);
-  const [known] = await em.getConnection().execute(`select 1 from operator_account where username = 'n8n'`);
-  if (known && !demo) return `  n8n sign-in:      operator n8n, password unchanged (in ${kept.file})`;
-  await upsertOperatorAccount(em, 'n8n', kept.key, 'operator');
-  return `  n8n sign-in:      operator n8n, password in ${kept.file}   (the caller flow's credential)`;
+export async function prepareN8nCredentials(em: EntityManager, dataDir: string, demo: boolean): Promise<string[]> {
+  const keyFile = n8nOperatorKeyFile(dataDir);
+  const passwordFile = n8nOperatorPasswordFile(dataDir);
+  if (!demo) {
+    return [
+      existsSync(keyFile)
+        ? `  n8n operator key: unchanged (in ${keyFile}; ./ops n8n uses it)`
+        : '  n8n operator key: none (./ops start --demo makes one; or set OPS_N8N_OPERATOR_KEY for ./ops n8n)',
+      existsSync(passwordFile)
+        ? `  n8n sign-in:      operator n8n, password unchanged (in ${passwordFile})`
+        : '  n8n sign-in:      none (./ops start --demo makes the operator n8n)',
+    ];
+  }
+  const key = renewedSecret(dataDir, 'generated-n8n-operator-key', generateApiKey);
+  await upsertOperatorKey(em, 'n8n-flows', key.key, 'operator');
+  const password = renewedSecret(dataDir, 'generated-n8n-operator-password', generatePassword);
+  await upsertOperatorAccount(em, 'n8n', password.key, 'operator');
+  return [
+    `  n8n operator key: new, in ${key.file}   (role operator; ./ops n8n puts it in n8n's credential)`,
+    `  n8n sign-in:      operator n8n, new password in ${password.file}   (the caller flow's credential)`,
+  ];
 }
 
 /** The key caller JWTs are signed with when CALLER_JWT_SECRET is not set. */

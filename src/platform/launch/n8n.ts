@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { loadConfig, ConfigError } from '../config.ts';
-import { demoN8nKey, n8nOperatorKeyFile } from './first-start.ts';
+import { demoN8nKey, n8nOperatorKeyFile, n8nOperatorPasswordFile } from './first-start.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { freePort } from './free-port.ts';
 import { ensureN8nOwner, importExamples, n8nEnv, waitForN8nApi } from './n8n-setup.ts';
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const operatorKey =
     process.env.OPS_N8N_OPERATOR_KEY ??
     (existsSync(operatorKeyFile) ? readFileSync(operatorKeyFile, 'utf8').trim() : undefined);
-  const passwordFile = join(resolve(config.dataDir), 'generated-n8n-operator-password');
+  const passwordFile = n8nOperatorPasswordFile(config.dataDir);
   const operatorPassword = existsSync(passwordFile) ? readFileSync(passwordFile, 'utf8').trim() : undefined;
   const imported = await importExamples(bin, folder, { apiUrl, key, operatorKey, operatorPassword });
   const port = Number(process.env.N8N_PORT ?? ((await portIsOpen(5678)) ? await freePort() : 5678));
@@ -43,19 +43,20 @@ async function main(): Promise<void> {
     [
       '',
       `n8n is running: http://127.0.0.1:${port}   (data in ${join(folder)})`,
-      owner
-        ? `  Sign in:  ${owner.email} / ${owner.password}   ` +
-          `(${owner.created ? 'new owner account' : `kept in ${join(folder, 'ops-owner.json')}`})`
-        : '  Sign in with the owner account set up in this n8n.',
+      !owner
+        ? '  Sign in with the owner account set up in this n8n.'
+        : owner.created
+          ? `  Sign in:  ${owner.email} / ${owner.password}   (new owner account)`
+          : `  Sign in:  ${owner.email}, password unchanged (in ${join(folder, 'ops-owner.json')})`,
       `  Imported: ${Object.keys(imported.ids).join(', ')}`,
       '  Credential "Ops Platform (n8n key)" holds the platform n8n key; open a flow and click "Test workflow".',
       operatorKey
         ? '  Credential "Ops Platform (operator key)" holds the n8n operator key (the cockpit and dispatch flows).'
-        : '  The cockpit and dispatch flows need an operator key: run ./ops start once (it mints one), or ' +
-          'OPS_N8N_OPERATOR_KEY=<key> ./ops n8n with a key from ./ops key create n8n --role operator.',
+        : '  The cockpit and dispatch flows need an operator key: ./ops start --demo mints one, or ' +
+          'OPS_N8N_OPERATOR_KEY=<key> ./ops n8n with a key from ./ops key create n8n-flows --role operator.',
       operatorPassword
         ? '  Credential "Ops Platform (caller sign-in)" holds the n8n operator account (the caller flow).'
-        : '  The caller flow signs in as the operator n8n: run ./ops start once (it makes the account).',
+        : '  The caller flow signs in as the operator n8n: ./ops start --demo makes the account.',
       (await portIsOpen(config.http.port, host))
         ? `  The API answers at ${apiUrl}.`
         : `  Start the platform too (./ops start): nothing answers at ${apiUrl} yet.`,

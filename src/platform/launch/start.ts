@@ -10,8 +10,7 @@ import {
   demoN8nKey,
   callerJwtSecret,
   prepareCredentials,
-  prepareN8nOperatorAccount,
-  prepareN8nOperatorKey,
+  prepareN8nCredentials,
 } from './first-start.ts';
 import { startEmbeddedPostgres, type EmbeddedPg } from './embedded-postgres.ts';
 import { startTemporalDevServer, type DevServer } from './temporal-dev-server.ts';
@@ -97,8 +96,7 @@ async function start(plan: LaunchPlan, flags: { demo: boolean }): Promise<void> 
         for (const seed of plan.demoSeeds) await seed(em);
       },
     });
-    credentials.push(await prepareN8nOperatorKey(orm.em.fork(), config.dataDir, demo));
-    credentials.push(await prepareN8nOperatorAccount(orm.em.fork(), config.dataDir, demo));
+    credentials.push(...(await prepareN8nCredentials(orm.em.fork(), config.dataDir, demo)));
     await orm.close();
 
     // Without real Stripe/Twilio credentials the demo talks to local mocks of their APIs.
