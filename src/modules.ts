@@ -6,6 +6,7 @@ import { controlModule } from './control/index.ts';
 import { supportModule } from './support/index.ts';
 import { dispatchModule } from './dispatch/index.ts';
 import { callerModule } from './caller/index.ts';
+import { runsModule } from './runs/index.ts';
 
 /** The one list of the platform's modules. The API, the worker, the launcher and the tests assemble from it. */
 export const MODULES: readonly ModuleManifest[] = [
@@ -14,6 +15,7 @@ export const MODULES: readonly ModuleManifest[] = [
   supportModule,
   dispatchModule,
   callerModule,
+  runsModule,
 ];
 
 /** Every entity: the shared tenant's and each module's (the platform adds its own). */

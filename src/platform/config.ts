@@ -63,6 +63,8 @@ const EnvSchema = z.object({
   TEMPORAL_API_KEY: z.string().optional(),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('ops'),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  /** The Temporal Web UI's base URL for run links (the dev server's when TEMPORAL_ADDRESS is unset). */
+  TEMPORAL_UI_URL: z.url({ protocol: /^https?$/ }).optional(),
   TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
 
   /**
@@ -246,6 +248,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       workerShutdownGraceMs: parseDuration(env.WORKER_SHUTDOWN_GRACE),
       devPort: env.TEMPORAL_DEV_PORT,
       uiPort: env.TEMPORAL_UI_PORT,
+      uiUrl: env.TEMPORAL_UI_URL ?? (env.TEMPORAL_ADDRESS ? null : `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`),
     },
     auth: {
       adminApiKey: env.OPS_ADMIN_API_KEY,

@@ -145,6 +145,8 @@ async function start(plan: LaunchPlan, flags: { demo: boolean }): Promise<void> 
       CALLER_JWT_SECRET: process.env.CALLER_JWT_SECRET || callerJwtSecret(config.dataDir),
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporalAddress,
+      // The runs API links each run to the Web UI of the dev server started here.
+      ...(uiUrl && !process.env.TEMPORAL_UI_URL ? { TEMPORAL_UI_URL: uiUrl } : {}),
     };
     for (const script of PROCESSES) {
       const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'inherit', 'inherit'] });

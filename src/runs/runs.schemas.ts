@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { pageLimit } from '../platform/db/keyset.ts';
+import { unstorableReason } from '../platform/http/text-guard.ts';
+import { RUN_STATUSES, type RunStatus } from './visibility-query.ts';
+
+// Filter values go into visibility queries: letters, digits and . _ : @ + - only (no quote can end a literal).
+const label = (max: number) =>
+  z
+    .string({ error: 'must be a string' })
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .regex(/^[A-Za-z0-9._:@+-]+$/, 'may only contain letters, digits and . _ : @ + -');
+
+const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).transform((v) => new Date(v));
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Visibility's page tokens are JSON objects. SQL visibility's (the dev server's, a PostgreSQL cluster's)
+ * are exactly { CloseTime, StartTime, RunID }, checked here in full: the server answers a malformed one
+ * with an error its clients retry for many seconds. Another store's (Elasticsearch) pass as they are.
+ */
+function plausiblePageToken(token: unknown): boolean {
+  if (!token || typeof token !== 'object' || Array.isArray(token)) return false;
+  const t = token as Record<string, unknown>;
+  if (!('CloseTime' in t || 'StartTime' in t || 'RunID' in t)) return true;
+  return (
+    Object.keys(t).length === 3 &&
+    typeof t.CloseTime === 'string' &&
+    RFC3339.test(t.CloseTime) &&
+    typeof t.StartTime === 'string' &&
+    RFC3339.test(t.StartTime) &&
+    typeof t.RunID === 'string' &&
+    UUID.test(t.RunID)
+  );
+}
+
+const statuses = Object.keys(RUN_STATUSES) as [RunStatus, ...RunStatus[]];
+
+export const runsQuerySchema = z
+  .object({
+    operation: label(64).optional(),
+    tenantId: label(200).optional(),
+    actor: label(200).optional(),
+    status: z.enum(statuses, { error: `must be one of ${statuses.join(', ')}` }).optional(),
+    from: instant.optional(),
+    to: instant.optional(),
+    limit: pageLimit(200, 50),
+    cursor: z
+      .string()
+      .max(4096)
+      .regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor returned by this API (use nextCursor)')
+      .transform((text, ctx) => {
+        const bytes = Buffer.from(text, 'base64url');
+        try {
+          if (plausiblePageToken(JSON.parse(bytes.toString('utf8')))) return new Uint8Array(bytes);
+        } catch {
+          // falls through to the issue below
+        }
+        ctx.addIssue({ code: 'custom', message: 'is not a cursor returned by this API (use nextCursor)' });
+        return z.NEVER;
+      })
+      .optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be after to', path: ['from'] });
+
+export const runParams = z.object({
+  workflowId: z
+    .string()
+    .min(1)
+    .max(1000)
+    .refine((v) => unstorableReason(v) === null, 'must be a workflow id'),
+});

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createTestContext, type TestContext } from '../support/context.ts';
+import { seedClient, uniqueId } from '../support/factories.ts';
+import { bootstrapBody, execute } from '../support/control.ts';
+import { waitFor } from '../support/faults.ts';
+import { opsWorkflowId } from '../../src/control/ops-execute.contract.ts';
+
+// The runs API reads Temporal's visibility store: what the Web UI shows, in the platform's terms.
+let t: TestContext;
+const UI = 'http://temporal-ui.example:8233';
+beforeAll(async () => {
+  t = await createTestContext({ env: { TEMPORAL_UI_URL: UI } });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+/** The runs a filter lists once visibility has caught up with `expected` of them. */
+async function listed(query: string, expected: number) {
+  let runs: any[] = [];
+  await waitFor(async () => {
+    const res = await t.api.get(`/api/admin/runs?${query}`);
+    expect(res.status).toBe(200);
+    runs = res.body.data.runs;
+    return runs.length >= expected && runs.every((r) => r.status !== 'RUNNING');
+  }, `${expected} runs for ${query}`);
+  return runs;
+}
+
+const deleted = async () => {
+  const c = await seedClient(t, { opsAlertsMuted: true, records: 1 });
+  const res = await t.api.delete(`/api/admin/clients/${c.id}`).send({ confirmBusinessName: c.businessName });
+  expect(res.status).toBe(200);
+  return c;
+};
+
+describe('GET /api/admin/runs', () => {
+  test("lists a tenant's runs with their operation, actor, status and Web UI link", async () => {
+    const c = await deleted();
+    const [run] = await listed(`tenantId=${c.id}`, 1);
+    expect(run).toEqual({
+      workflowId: c.deleteWorkflowId,
+      runId: expect.any(String),
+      workflowType: 'deleteClientWorkflow',
+      operation: 'client-delete',
+      tenantId: c.id,
+      actor: expect.stringMatching(/^operator-key:/),
+      status: 'COMPLETED',
+      startedAt: expect.stringMatching(/Z$/),
+      closedAt: expect.stringMatching(/Z$/),
+      webUiUrl: `${UI}/namespaces/default/workflows/${encodeURIComponent(c.deleteWorkflowId)}/${run.runId}/history`,
+    });
+  });
+
+  test('filters by operation and status across modules', async () => {
+    const businessId = uniqueId('runs-biz');
+    const body = bootstrapBody(businessId, { dryRun: true });
+    expect((await execute(t, body)).status).toBe(200);
+    const runs = await listed(`tenantId=${businessId}&operation=ops.tenant.bootstrap&status=COMPLETED`, 1);
+    expect(runs.map((r) => r.workflowId)).toEqual([opsWorkflowId('admin', body.meta.requestId)]);
+    const none = await t.api.get(`/api/admin/runs?tenantId=${businessId}&status=FAILED`);
+    expect(none.body.data).toEqual({ runs: [], nextCursor: null });
+  });
+
+  test('pages with a cursor: every run once, and the last page says there is no more', async () => {
+    const businessId = uniqueId('runs-page');
+    for (let i = 0; i < 3; i++)
+      expect((await execute(t, bootstrapBody(businessId, { dryRun: true }))).status).toBe(200);
+    await listed(`tenantId=${businessId}`, 3);
+    const first = await t.api.get(`/api/admin/runs?tenantId=${businessId}&limit=2`);
+    expect(first.body.data.runs).toHaveLength(2);
+    expect(first.body.data.nextCursor).toEqual(expect.any(String));
+    const second = await t.api.get(
+      `/api/admin/runs?tenantId=${businessId}&limit=2&cursor=${first.body.data.nextCursor}`,
+    );
+    expect(second.body.data.runs).toHaveLength(1);
+    expect(second.body.data.nextCursor).toBeNull();
+    const ids = [...first.body.data.runs, ...second.body.data.runs].map((r: any) => r.workflowId);
+    expect(new Set(ids).size).toBe(3);
+  });
+
+  test.each([
+    ['status=DONE', 'query.status'],
+    ["tenantId=x'%20OR%20'1'='1", 'query.tenantId'],
+    ['from=yesterday', 'query.from'],
+    ['from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', 'query.from'],
+    ['cursor=not%20a%20cursor', 'query.cursor'],
+    ['cursor=AAAA', 'query.cursor'],
+    [`cursor=${Buffer.from('{"StartTime":"soon"}').toString('base64url')}`, 'query.cursor'],
+  ])('refuses %s with 400 naming %s', async (query, field) => {
+    const res = await t.api.get(`/api/admin/runs?${query}`);
+    expect(res.status).toBe(400);
+    expect(res.body.success).toBe(false);
+    expect(JSON.stringify(res.body.error)).toContain(field.replace('query.', ''));
+  });
+
+  test('needs an operator: anonymous is 401', async () => {
+    expect((await t.anonymous.get('/api/admin/runs')).status).toBe(401);
+  });
+});
+
+describe('GET /api/admin/runs/:workflowId', () => {
+  test("a deletion's steps from its history, in order, with attempts and outcomes, and its result", async () => {
+    const c = await deleted();
+    const res = await t.api.get(`/api/admin/runs/${encodeURIComponent(c.deleteWorkflowId)}`);
+    expect(res.status).toBe(200);
+    const run = res.body.data;
+    expect(run).toMatchObject({ status: 'COMPLETED', operation: 'client-delete' });
+    expect(run.summary).toContain(`Delete client ${c.id}`);
+    expect(run.steps.map((s: any) => [s.step, s.kind, s.outcome])).toEqual([
+      ['checkClientDeletable', 'local', 'completed'],
+      ['deleteClientData', 'activity', 'completed'],
+    ]);
+    expect(run.steps[1].attempts).toBe(1);
+    expect(run.result).toMatchObject({ clientId: c.id });
+  });
+
+  test('a run that failed on a business rule answers its failure code, not its internals', async () => {
+    const c = await seedClient(t, { opsAlertsMuted: true });
+    const del = await t.api.delete(`/api/admin/clients/${c.id}`).send({ confirmBusinessName: 'Someone Else' });
+    expect(del.status).toBe(400);
+    const res = await t.api.get(`/api/admin/runs/${encodeURIComponent(c.deleteWorkflowId)}`);
+    expect(res.body.data).toMatchObject({
+      status: 'FAILED',
+      error: { code: 'SAFETY_CHECK_FAILED', message: 'The run failed; its steps say where.' },
+    });
+    expect(JSON.stringify(res.body.data)).not.toContain('Someone Else');
+  });
+
+  test('an unknown run is 404', async () => {
+    const res = await t.api.get('/api/admin/runs/no-such-run');
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ success: false, error: { code: 'NOT_FOUND' } });
+  });
+});
