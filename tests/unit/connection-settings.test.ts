@@ -1,5 +1,5 @@
-import { describe, expect, test, beforeAll } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, temporalEndpoint } from '../../src/platform/config.ts';
@@ -14,6 +14,7 @@ beforeAll(() => {
   writeFileSync(pem, PEM);
   writeFileSync(join(dir, 'not-pem.txt'), 'hello');
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const configError = (env: Record<string, string>): string => {
   try {
