@@ -44,7 +44,8 @@ export function buildApi(deps: ApiDeps): Koa {
     sessions,
     refusals,
   });
-  const services: PlatformServices = { ...deps, openapi, refusals, operators, sessions };
+  const cancellable = new Set(MODULES.flatMap((m) => m.cancellable ?? []));
+  const services: PlatformServices = { ...deps, openapi, refusals, operators, sessions, cancellable };
   return createApp({
     orm: deps.orm,
     temporal: deps.temporal,

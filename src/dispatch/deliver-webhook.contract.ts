@@ -1,4 +1,5 @@
 import { workflowId } from '../platform/temporal/workflow-ids.ts';
+import { runSearchAttributes } from '../platform/temporal/search-attributes.ts';
 
 // webhook: one delivery of one event to one subscriber, as its own run.
 
@@ -12,6 +13,10 @@ export const WEBHOOK_EVENTS = {
 export type WebhookEvent = keyof typeof WEBHOOK_EVENTS;
 
 export const deliveryWorkflowId = (deliveryId: string) => workflowId(DELIVER_WEBHOOK.operation, deliveryId);
+
+/** A delivery run's labels, whoever starts it (the API, a workflow, the sweep): found and cancelled by them. */
+export const deliveryRunAttributes = () =>
+  runSearchAttributes({ operation: DELIVER_WEBHOOK.operation, actor: 'system:webhooks' });
 
 export interface DeliverWebhookRequest {
   deliveryId: string;

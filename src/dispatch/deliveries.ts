@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Logger } from '../platform/observability/logger.ts';
-import { DELIVER_WEBHOOK, deliveryWorkflowId } from './deliver-webhook.contract.ts';
+import { DELIVER_WEBHOOK, deliveryRunAttributes, deliveryWorkflowId } from './deliver-webhook.contract.ts';
 
 /**
  * Starts the runs of deliveries recorded by an API-side change (after its
@@ -20,6 +20,7 @@ export async function startDeliveriesFromApi(
         taskQueue,
         args: [{ deliveryId }],
         staticSummary: `Webhook delivery ${deliveryId}`,
+        typedSearchAttributes: deliveryRunAttributes(),
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) continue;

@@ -72,6 +72,9 @@ export const dispatchModule: ModuleManifest = {
     DELIVER_WEBHOOK.workflowType,
     WEBHOOK_SWEEP.workflowType,
   ],
+  // A webhook delivery retrying against a dead subscriber may be stopped: it is then marked failed.
+  // Refunds and assignments may not: each is one step that must finish (their own endpoints undo them).
+  cancellable: [DELIVER_WEBHOOK.operation],
   demoSeed: seedDispatchDemo,
   // spec 002: { error: 'Unauthorized' | 'Insufficient permissions' | 'Resource not found' | 'Validation error',
   // details? }

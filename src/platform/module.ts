@@ -25,6 +25,8 @@ export interface PlatformServices {
   sessions: SessionStore;
   /** Aborted when the API starts draining; see DurableServiceDeps.stopping. */
   stopping?: AbortSignal;
+  /** Every module's cancellable operations (ModuleManifest.cancellable). */
+  cancellable: ReadonlySet<string>;
 }
 
 /** What every service that starts durable runs needs: the ORM, the Temporal client and its queue, the sync bound. */
@@ -81,6 +83,11 @@ export interface ModuleManifest {
   securitySchemes?: Record<string, Record<string, unknown>>;
   /** Per-minute budgets of the module's rate-limit classes, by name. */
   rateLimits?: Record<string, number>;
+  /**
+   * Operations whose running runs an operator may cancel from the runs API: only those whose
+   * workflow handles cancellation so that nothing is left half-done (others are refused).
+   */
+  cancellable?: readonly string[];
   /** Runs at every worker start (e.g. create or update a Temporal Schedule). */
   onWorkerStart?: (services: WorkerServices & { client: TemporalClient }) => Promise<void>;
 }

@@ -9,7 +9,9 @@ export const runsModule: ModuleManifest = {
   entities: [],
   routes: (p) => {
     const service = createRunsService({
+      orm: p.orm,
       temporal: p.temporal.client,
+      cancellable: p.cancellable,
       namespace: p.config.temporal.namespace,
       uiUrl: p.config.temporal.uiUrl,
     });

@@ -3,7 +3,8 @@ import type { MountedModule } from '../platform/http/app.ts';
 import type { OpenApiRegistry } from '../platform/http/openapi.ts';
 import { ModuleRouter } from '../platform/http/route.ts';
 import type { RunsService } from './runs.service.ts';
-import { runParams, runsQuerySchema } from './runs.schemas.ts';
+import { cancelBody, runParams, runsQuerySchema } from './runs.schemas.ts';
+import { auditContextFrom } from '../platform/audit/audit.ts';
 
 export const RUNS_PREFIX = '/api/admin';
 
@@ -33,6 +34,18 @@ export function createRunsRoutes(d: {
     access: 'viewer',
     input: { params: runParams },
     handler: async ({ params }) => ({ body: ok(await d.service.detail(params.workflowId)) }),
+  });
+  r.route({
+    method: 'post',
+    path: '/runs/:workflowId/cancel',
+    summary: 'Stop a running run of a cancellable operation (audited with who and why)',
+    auth: d.auth,
+    access: 'operator',
+    input: { params: runParams, body: cancelBody },
+    handler: async ({ params, body }, ctx) => ({
+      status: 202,
+      body: ok(await d.service.cancel(params.workflowId, body.reason, auditContextFrom(ctx))),
+    }),
   });
   return r.mounted();
 }

@@ -72,3 +72,14 @@ export const runParams = z.object({
     .max(1000)
     .refine((v) => unstorableReason(v) === null, 'must be a workflow id'),
 });
+
+export const cancelBody = z
+  .object({
+    reason: z
+      .string({ error: 'is required' })
+      .trim()
+      .min(1, 'is required')
+      .max(500, 'must be at most 500 characters')
+      .refine((v) => unstorableReason(v) === null, 'must be plain text'),
+  })
+  .strict();

@@ -2,7 +2,9 @@ import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import { optionalTsToDate } from '@temporalio/common/lib/time.js';
-import { notFound, validationError } from '../platform/http/errors.ts';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { AppError, notFound, validationError } from '../platform/http/errors.ts';
+import { appendAudit, type AuditContext } from '../platform/audit/audit.ts';
 import { awaitOutcome } from '../platform/temporal/runs.ts';
 import { Actor, Operation, TenantId } from '../platform/temporal/search-attributes.ts';
 import { isoOrNull } from '../platform/http/wire.ts';
@@ -12,7 +14,10 @@ import { runSteps } from './run-steps.ts';
 type RawExecution = proto.temporal.api.workflow.v1.IWorkflowExecutionInfo;
 
 export interface RunsDeps {
+  orm: MikroORM;
   temporal: Client;
+  /** Operations whose runs may be cancelled (each module says which of its own). */
+  cancellable: ReadonlySet<string>;
   namespace: string;
   /** The Temporal Web UI's base URL, for each run's link; null when none is known. */
   uiUrl: string | null;
@@ -91,6 +96,43 @@ export function createRunsService(deps: RunsDeps) {
           ? { error: { code: failure?.type ?? 'RUN_FAILED', message: 'The run failed; its steps say where.' } }
           : {}),
       };
+    },
+
+    /**
+     * Asks a running run to stop, for a reason that is audited with who asked. Refused for a run that
+     * has ended, and for an operation whose module does not declare it cancellable (stopping it halfway
+     * could leave money or data half-moved): its own endpoints say how to undo it instead.
+     */
+    async cancel(workflowId: string, reason: string, who: AuditContext) {
+      const handle = deps.temporal.workflow.getHandle(workflowId);
+      const desc = await handle.describe().catch(() => null);
+      if (!desc) throw notFound('run');
+      const operation = desc.typedSearchAttributes.get(Operation) ?? null;
+      if (desc.status.name !== 'RUNNING') {
+        throw new AppError(409, 'RUN_NOT_RUNNING', `The run has already ended (${desc.status.name})`, {
+          details: { workflowId, status: desc.status.name },
+        });
+      }
+      if (!operation || !deps.cancellable.has(operation)) {
+        throw new AppError(
+          409,
+          'RUN_NOT_CANCELLABLE',
+          `A ${operation ?? 'run of this kind'} cannot be stopped halfway`,
+          {
+            details: { workflowId, operation, cancellable: [...deps.cancellable].sort() },
+          },
+        );
+      }
+      await handle.cancel();
+      await appendAudit(deps.orm.em.fork() as EntityManager, who, {
+        action: 'run.cancel',
+        resourceType: 'run',
+        resourceId: workflowId,
+        outcome: 'success',
+        after: { reason, operation },
+        workflowId,
+      });
+      return { workflowId, operation, status: 'CANCEL_REQUESTED' as const };
     },
   };
 }

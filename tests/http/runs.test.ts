@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createTestContext, type TestContext } from '../support/context.ts';
 import { seedClient, uniqueId } from '../support/factories.ts';
 import { bootstrapBody, execute } from '../support/control.ts';
-import { waitFor } from '../support/faults.ts';
+import { holdLock, waitFor, waitForBlockedStatement } from '../support/faults.ts';
+import { operatorKeyWith } from '../support/dispatch.ts';
 import { opsWorkflowId } from '../../src/control/ops-execute.contract.ts';
 
 // The runs API reads Temporal's visibility store: what the Web UI shows, in the platform's terms.
@@ -131,5 +132,49 @@ describe('GET /api/admin/runs/:workflowId', () => {
     const res = await t.api.get('/api/admin/runs/no-such-run');
     expect(res.status).toBe(404);
     expect(res.body).toMatchObject({ success: false, error: { code: 'NOT_FOUND' } });
+  });
+});
+
+describe('POST /api/admin/runs/:workflowId/cancel', () => {
+  const cancel = (workflowId: string, body: object = { reason: 'stuck for an hour' }) =>
+    t.api.post(`/api/admin/runs/${encodeURIComponent(workflowId)}/cancel`).send(body);
+  const cancelAudits = (workflowId: string) =>
+    t.sql(`select 1 from audit_event where action = 'run.cancel' and resource_id = ?`, [workflowId]);
+
+  test('a run that has ended is not cancelled: 409 RUN_NOT_RUNNING, nothing audited', async () => {
+    const c = await deleted();
+    const res = await cancel(c.deleteWorkflowId);
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ success: false, error: { code: 'RUN_NOT_RUNNING' } });
+    expect(await cancelAudits(c.deleteWorkflowId)).toEqual([]);
+  });
+
+  test('a running deletion cannot be stopped halfway: 409 RUN_NOT_CANCELLABLE, and it still finishes', async () => {
+    const c = await seedClient(t, { opsAlertsMuted: true, records: 1 });
+    const lock = await holdLock(t.env.databaseUrl, 'select id from client where id = $1 for update', [c.id]);
+    const pending = t.api
+      .delete(`/api/admin/clients/${c.id}`)
+      .send({ confirmBusinessName: c.businessName })
+      .then((r) => r);
+    await waitForBlockedStatement(t, '%from "client"%for update%', 'the deletion to block on the client row');
+    const res = await cancel(c.deleteWorkflowId);
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: 'RUN_NOT_CANCELLABLE', details: { operation: 'client-delete' } });
+    await lock.release();
+    expect((await pending).status).toBe(200);
+    expect(await cancelAudits(c.deleteWorkflowId)).toEqual([]);
+  });
+
+  test('a viewer may not cancel (403); a reason is required (400); an unknown run is 404', async () => {
+    const viewer = await operatorKeyWith(t, 'viewer');
+    const asViewer = await t.anonymous
+      .post('/api/admin/runs/some-run/cancel')
+      .set('Authorization', `Bearer ${viewer}`)
+      .send({ reason: 'x' });
+    expect(asViewer.status).toBe(403);
+    const noReason = await cancel('some-run', {});
+    expect(noReason.status).toBe(400);
+    expect(JSON.stringify(noReason.body.error)).toContain('reason');
+    expect((await cancel('no-such-run')).status).toBe(404);
   });
 });

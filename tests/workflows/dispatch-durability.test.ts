@@ -10,7 +10,7 @@ import { killHard, waitFor } from '../support/faults.ts';
 import { callsSince } from '../support/recording-proxy.ts';
 import { startTestWorker } from '../support/worker-process.ts';
 import { verifySignature } from '../../src/platform/webhooks/signature.ts';
-import { webhookSweepScheduleId } from '../../src/dispatch/deliver-webhook.contract.ts';
+import { deliveryWorkflowId, webhookSweepScheduleId } from '../../src/dispatch/deliver-webhook.contract.ts';
 
 // Its own worker processes on a private task queue (so one can be killed), with
 // webhook subscribers pointing at a local receiver, and Stripe behind a proxy
@@ -157,6 +157,46 @@ describe('outgoing webhooks', () => {
     const delivery = await delivered();
     expect(delivery.attempts.map((a: any) => a.statusCode)).toEqual([503, 503, 200]);
   });
+
+  test('an operator cancels a delivery to a receiver that keeps failing: marked failed, no more attempts', async () => {
+    const o = await seedOrder(t);
+    failing.set('/hooks/webhook/payment', 1_000);
+    try {
+      const res = await t.api
+        .post('/api/admin/refunds')
+        .set('Idempotency-Key', `hook-${randomUUID()}`)
+        .send({ paymentId: o.paymentId, amount: 500, reason: 'other' });
+      expect(res.status).toBe(200);
+      await waitFor(async () => receivedFor('/hooks/webhook/payment', 'paymentId', o.paymentId).length >= 2, 'retries');
+      const [{ id }] = await t.sql<{ id: string }>(
+        `select id from webhook_delivery where event = 'payment.refunded' and payload -> 'data' ->> 'paymentId' = ?`,
+        [o.paymentId],
+      );
+      const workflowId = deliveryWorkflowId(id);
+      const cancel = await t.api
+        .post(`/api/admin/runs/${encodeURIComponent(workflowId)}/cancel`)
+        .send({ reason: 'the subscriber is gone' });
+      expect(cancel.status).toBe(202);
+      expect(cancel.body.data).toEqual({ workflowId, operation: 'webhook', status: 'CANCEL_REQUESTED' });
+      await waitFor(async () => {
+        const run = await t.api.get(`/api/admin/runs/${encodeURIComponent(workflowId)}`);
+        return run.body.data.status === 'CANCELED';
+      }, 'the run to end as cancelled');
+      expect(await t.sql(`select status from webhook_delivery where id = ?`, [id])).toEqual([{ status: 'failed' }]);
+      const tries = receivedFor('/hooks/webhook/payment', 'paymentId', o.paymentId).length;
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(receivedFor('/hooks/webhook/payment', 'paymentId', o.paymentId)).toHaveLength(tries);
+      const audit = await t.sql(
+        `select actor_id, after from audit_event where action = 'run.cancel' and resource_id = ?`,
+        [workflowId],
+      );
+      expect(audit).toEqual([
+        { actor_id: 'test-operator', after: { reason: 'the subscriber is gone', operation: 'webhook' } },
+      ]);
+    } finally {
+      failing.delete('/hooks/webhook/payment');
+    }
+  }, 60_000);
 });
 
 describe('the webhook outbox', () => {
@@ -171,8 +211,10 @@ describe('the webhook outbox', () => {
     );
     await t.temporal.client.schedule.getHandle(webhookSweepScheduleId(taskQueue)).trigger();
     await waitFor(async () => receivedFor('/hooks/webhook/order-status', 'code', o.code).length > 0, 'the sweep');
-    const [row] = await t.sql(`select status, attempts from webhook_delivery where id = ?`, [id]);
-    expect(row).toEqual({ status: 'delivered', attempts: 1 });
+    // The attempt is recorded once the receiver's answer is back: a moment after the receiver saw it.
+    const row = async () => (await t.sql(`select status, attempts from webhook_delivery where id = ?`, [id]))[0];
+    await waitFor(async () => (await row()).status !== 'pending', 'the attempt to be recorded');
+    expect(await row()).toEqual({ status: 'delivered', attempts: 1 });
   });
 });
 

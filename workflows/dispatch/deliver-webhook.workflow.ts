@@ -1,4 +1,10 @@
-import { ApplicationFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  proxyLocalActivities,
+} from '@temporalio/workflow';
 import type { DispatchActivities } from '../../activities/dispatch/index.ts';
 import type { DeliverWebhookRequest, DeliverWebhookResult } from '../../src/dispatch/deliver-webhook.contract.ts';
 import { localDbStep } from '../presets.ts';
@@ -18,7 +24,10 @@ export async function deliverWebhookWorkflow(input: DeliverWebhookRequest): Prom
     const { statusCode, attempts } = await postWebhook(input);
     return { deliveryId: input.deliveryId, attempts, statusCode };
   } catch (err) {
-    await markDeliveryFailed(input);
+    // Given up, or cancelled by an operator (the runs API): the delivery is marked failed either way,
+    // so neither the outbox sweep nor anyone reading it takes it for one still on its way.
+    await CancellationScope.nonCancellable(() => markDeliveryFailed(input));
+    if (isCancellation(err)) throw err;
     const cause = (err as { cause?: unknown }).cause;
     throw cause instanceof ApplicationFailure ? cause : err;
   }

@@ -1,6 +1,10 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, startChild } from '@temporalio/workflow';
-import { DELIVER_WEBHOOK, deliveryWorkflowId } from '../../src/dispatch/deliver-webhook.contract.ts';
+import {
+  DELIVER_WEBHOOK,
+  deliveryRunAttributes,
+  deliveryWorkflowId,
+} from '../../src/dispatch/deliver-webhook.contract.ts';
 
 /**
  * Starts each recorded webhook delivery as its own run, which outlives this one
@@ -15,6 +19,7 @@ export async function startDeliveries(deliveryIds: string[]): Promise<void> {
         args: [{ deliveryId }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         staticSummary: `Webhook delivery ${deliveryId}`,
+        typedSearchAttributes: deliveryRunAttributes(),
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
