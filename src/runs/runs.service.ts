@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import { optionalTsToDate } from '@temporalio/common/lib/time.js';
@@ -53,6 +53,16 @@ export function createRunsService(deps: RunsDeps) {
     };
   }
 
+  /** The run's handle and description; 404 when Temporal knows no such run (any other failure is its own). */
+  async function described(workflowId: string) {
+    const handle = deps.temporal.workflow.getHandle(workflowId);
+    const desc = await handle.describe().catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) throw notFound('run');
+      throw err;
+    });
+    return { handle, desc };
+  }
+
   return {
     /** One page of runs; the cursor is visibility's own page token, so a page never shifts under new runs. */
     async list(q: RunsFilter & { limit: number; cursor?: Uint8Array }) {
@@ -78,9 +88,7 @@ export function createRunsService(deps: RunsDeps) {
 
     /** One run: its labels, its business steps from the history, and its result or failure code. */
     async detail(workflowId: string) {
-      const handle = deps.temporal.workflow.getHandle(workflowId);
-      const desc = await handle.describe().catch(() => null);
-      if (!desc) throw notFound('run');
+      const { handle, desc } = await described(workflowId);
       const history = await handle.fetchHistory();
       const status = desc.status.name;
       const outcome = status === 'COMPLETED' || status === 'FAILED' ? await awaitOutcome(handle, 1_000) : null;
@@ -104,9 +112,7 @@ export function createRunsService(deps: RunsDeps) {
      * could leave money or data half-moved): its own endpoints say how to undo it instead.
      */
     async cancel(workflowId: string, reason: string, who: AuditContext) {
-      const handle = deps.temporal.workflow.getHandle(workflowId);
-      const desc = await handle.describe().catch(() => null);
-      if (!desc) throw notFound('run');
+      const { handle, desc } = await described(workflowId);
       const operation = desc.typedSearchAttributes.get(Operation) ?? null;
       if (desc.status.name !== 'RUNNING') {
         throw new AppError(409, 'RUN_NOT_RUNNING', `The run has already ended (${desc.status.name})`, {

@@ -5,7 +5,7 @@ import { opsWorkflowId } from '../../src/control/ops-execute.contract.ts';
 import { startCluster, type Cluster, type PlatformProcess } from '../support/cluster/index.ts';
 import { bootstrapBody, execute } from '../support/control.ts';
 import { rowsOwnedBy, seedClient } from '../support/factories.ts';
-import { holdLock, killHard, waitFor } from '../support/faults.ts';
+import { BLOCKED_DELETION, deletionUnderWay, holdClientRow, killHard, waitFor } from '../support/faults.ts';
 import { runsOf } from '../support/temporal.ts';
 import { startWorkerProcess } from '../support/worker-process.ts';
 
@@ -23,15 +23,13 @@ afterAll(async () => {
   await c?.stop();
 }, 60_000);
 
-const deletionLocked = '%from "client"%for update%';
-
 /** The worker process whose transaction is blocked on the held client row. */
 async function blockedWorker(): Promise<PlatformProcess> {
   let name = '';
   await waitFor(async () => {
     const rows = await c.sql<{ application_name: string }>(
       `select application_name from pg_stat_activity where wait_event_type = 'Lock' and query ilike ?`,
-      [deletionLocked],
+      [BLOCKED_DELETION],
     );
     name = rows[0]?.application_name ?? '';
     return name !== '';
@@ -42,12 +40,8 @@ async function blockedWorker(): Promise<PlatformProcess> {
 /** A client whose deletion (through the proxy) is under way and blocked on its row inside the transaction. */
 async function deletionBlockedInItsTransaction(records: number) {
   const client = await seedClient(c, { opsAlertsMuted: true, records });
-  const lock = await holdLock(c.databaseUrl, 'select id from client where id = $1 for update', [client.id]);
-  const pending = c.api
-    .delete(`/api/admin/clients/${client.id}`)
-    .send({ confirmBusinessName: client.businessName })
-    .then((r) => r);
-  return { client, lock, pending };
+  const lock = await holdClientRow(c.databaseUrl, client.id);
+  return { client, lock, pending: deletionUnderWay(c.api, client) };
 }
 
 const deleteOnce = async (clientId: string) => {
@@ -185,13 +179,9 @@ describe('two APIs behind a round-robin proxy and two workers', () => {
 
   test('SIGTERM to an API mid-request: 202 with the status URL at once, the API exits, the run completes', async () => {
     const client = await seedClient(c, { opsAlertsMuted: true, records: 1 });
-    const lock = await holdLock(c.databaseUrl, 'select id from client where id = $1 for update', [client.id]);
+    const lock = await holdClientRow(c.databaseUrl, client.id);
     const [stopping, other] = c.apis;
-    const pending = c
-      .direct(stopping)
-      .delete(`/api/admin/clients/${client.id}`)
-      .send({ confirmBusinessName: client.businessName })
-      .then((r) => r);
+    const pending = deletionUnderWay(c.direct(stopping), client);
     await blockedWorker();
     const signalled = Date.now();
     stopping.child.kill('SIGTERM');
@@ -213,7 +203,7 @@ describe('two APIs behind a round-robin proxy and two workers', () => {
 
   test('an API killed mid-request: the retry on the other API joins the same run; one deletion', async () => {
     const client = await seedClient(c, { opsAlertsMuted: true, records: 1 });
-    const lock = await holdLock(c.databaseUrl, 'select id from client where id = $1 for update', [client.id]);
+    const lock = await holdClientRow(c.databaseUrl, client.id);
     const [victim, other] = c.apis;
     const body = { confirmBusinessName: client.businessName };
     const lost = c

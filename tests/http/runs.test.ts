@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createTestContext, type TestContext } from '../support/context.ts';
 import { seedClient, uniqueId } from '../support/factories.ts';
 import { bootstrapBody, execute } from '../support/control.ts';
-import { holdLock, waitFor, waitForBlockedStatement } from '../support/faults.ts';
+import {
+  BLOCKED_DELETION,
+  deletionUnderWay,
+  holdClientRow,
+  waitFor,
+  waitForBlockedStatement,
+} from '../support/faults.ts';
 import { operatorKeyWith } from '../support/dispatch.ts';
 import { opsWorkflowId } from '../../src/control/ops-execute.contract.ts';
 
@@ -151,12 +157,9 @@ describe('POST /api/admin/runs/:workflowId/cancel', () => {
 
   test('a running deletion cannot be stopped halfway: 409 RUN_NOT_CANCELLABLE, and it still finishes', async () => {
     const c = await seedClient(t, { opsAlertsMuted: true, records: 1 });
-    const lock = await holdLock(t.env.databaseUrl, 'select id from client where id = $1 for update', [c.id]);
-    const pending = t.api
-      .delete(`/api/admin/clients/${c.id}`)
-      .send({ confirmBusinessName: c.businessName })
-      .then((r) => r);
-    await waitForBlockedStatement(t, '%from "client"%for update%', 'the deletion to block on the client row');
+    const lock = await holdClientRow(t.env.databaseUrl, c.id);
+    const pending = deletionUnderWay(t.api, c);
+    await waitForBlockedStatement(t, BLOCKED_DELETION, 'the deletion to block on the client row');
     const res = await cancel(c.deleteWorkflowId);
     expect(res.status).toBe(409);
     expect(res.body.error).toMatchObject({ code: 'RUN_NOT_CANCELLABLE', details: { operation: 'client-delete' } });

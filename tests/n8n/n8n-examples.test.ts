@@ -43,6 +43,19 @@ const platformSaw = async (requestId: string) => ({
   stored: (await t.sql(`select 1 from idempotency_record where key = ?`, [requestId])).length,
   succeeded: (await audits(requestId)).filter((a) => a.outcome === 'success').length,
 });
+/** One example alone in a new n8n data folder (so a new instance), with its Input node's values set. */
+const oneFlow = (
+  file: string,
+  inputs?: Record<string, string>,
+  extra: Partial<Parameters<typeof importExamples>[2]> = {},
+) =>
+  importExamples(bin!, folder(), {
+    apiUrl,
+    key: CONTROL_KEYS.n8n,
+    only: [file],
+    ...(inputs ? { inputs: { [file]: inputs } } : {}),
+    ...extra,
+  });
 const requestIdOf = (run: { raw: unknown }, node: string) =>
   (JSON.stringify(run.raw).match(new RegExp(`n8n-[A-Za-z0-9]+-\\d+-${node}`)) ?? [null])[0];
 
@@ -98,11 +111,7 @@ describe('the examples in a real n8n', () => {
   }, 120_000);
 
   test('a second n8n instance sends other requestIds for the same example', async () => {
-    const other = await importExamples(bin!, folder(), {
-      apiUrl,
-      key: CONTROL_KEYS.n8n,
-      only: ['tenant-bootstrap.json'],
-    });
+    const other = await oneFlow('tenant-bootstrap.json');
     expect(other.ids['tenant-bootstrap.json']).not.toBe(n8n.ids['tenant-bootstrap.json']);
     const run = await executeExample(other, 'tenant-bootstrap.json');
     const requestId = requestIdOf(run, 'bootstrap')!;
@@ -113,12 +122,7 @@ describe('the examples in a real n8n', () => {
   test('a crafted business name is stored exactly and never changes which checks run', async () => {
     const businessId = uniqueId('biz');
     const name = 'Inject Corp", "skipBillingCheck": true, "skipVoiceTest": true, "name": "Back\\\\slash';
-    const hostile = await importExamples(bin!, folder(), {
-      apiUrl,
-      key: CONTROL_KEYS.n8n,
-      only: ['tenant-bootstrap.json'],
-      inputs: { 'tenant-bootstrap.json': { businessId, businessName: name } },
-    });
+    const hostile = await oneFlow('tenant-bootstrap.json', { businessId, businessName: name });
     const run = await executeExample(hostile, 'tenant-bootstrap.json');
     expect(run.ran['Send Welcome Email']).toBe(1);
     expect((await t.sql(`select business_name from client where id = ?`, [businessId]))[0].business_name).toBe(name);
@@ -133,12 +137,7 @@ describe('the examples in a real n8n', () => {
     'a business name with %s is refused with 400: the failure branch, and nothing written',
     async (_what, name) => {
       const businessId = uniqueId('biz');
-      const flow = await importExamples(bin!, folder(), {
-        apiUrl,
-        key: CONTROL_KEYS.n8n,
-        only: ['tenant-bootstrap.json'],
-        inputs: { 'tenant-bootstrap.json': { businessId, businessName: name } },
-      });
+      const flow = await oneFlow('tenant-bootstrap.json', { businessId, businessName: name });
       const run = await executeExample(flow, 'tenant-bootstrap.json');
       expect(run.last['tenant.bootstrap']?.statusCode).toBe(400);
       expect(run.ran['Wait Retry-After']).toBeUndefined();
@@ -169,11 +168,7 @@ describe('the examples in a real n8n', () => {
   test('an answer lost on the way back is retried with the same requestId and replayed from the cache', async () => {
     const proxy = await startAnswerLosingProxy(apiUrl, '/api/internal/ops/execute');
     try {
-      const lossy = await importExamples(bin!, folder(), {
-        apiUrl: proxy.url,
-        key: CONTROL_KEYS.n8n,
-        only: ['tenant-bootstrap.json'],
-      });
+      const lossy = await oneFlow('tenant-bootstrap.json', undefined, { apiUrl: proxy.url });
       const run = await executeExample(lossy, 'tenant-bootstrap.json');
       expect(run.outputs['tenant.bootstrap'].map((o) => o?.statusCode)).toEqual([502, 200]);
       const replay = run.last['tenant.bootstrap']!.body as any;
@@ -189,13 +184,7 @@ describe('the examples in a real n8n', () => {
 
   test("dispatch-refund refunds once under its execution's Idempotency-Key and takes the finance branch", async () => {
     const order = await seedOrder(t, { amountPence: 10_000 });
-    const flow = await importExamples(bin!, folder(), {
-      apiUrl,
-      key: CONTROL_KEYS.n8n,
-      operatorKey,
-      only: ['dispatch-refund.json'],
-      inputs: { 'dispatch-refund.json': { orderCode: order.code, amountPence: '2500' } },
-    });
+    const flow = await oneFlow('dispatch-refund.json', { orderCode: order.code, amountPence: '2500' }, { operatorKey });
     const since = Date.now();
     const run = await executeExample(flow, 'dispatch-refund.json');
     expect(run.last['Refund']).toMatchObject({ statusCode: 200, body: { amount: 2500, status: 'completed' } });
@@ -212,13 +201,7 @@ describe('the examples in a real n8n', () => {
 
   test('dispatch-refund: more than is refundable is refused, takes the alert branch, and refunds nothing', async () => {
     const order = await seedOrder(t, { amountPence: 3_000 });
-    const flow = await importExamples(bin!, folder(), {
-      apiUrl,
-      key: CONTROL_KEYS.n8n,
-      operatorKey,
-      only: ['dispatch-refund.json'],
-      inputs: { 'dispatch-refund.json': { orderCode: order.code, amountPence: '5000' } },
-    });
+    const flow = await oneFlow('dispatch-refund.json', { orderCode: order.code, amountPence: '5000' }, { operatorKey });
     const run = await executeExample(flow, 'dispatch-refund.json');
     expect(run.last['Refund']?.statusCode).toBeGreaterThanOrEqual(400);
     expect(run.last['Refund']?.statusCode).toBeLessThan(500);
@@ -228,13 +211,7 @@ describe('the examples in a real n8n', () => {
   }, 120_000);
 
   const callerFlow = async (clientId: string, operatorPassword: string) =>
-    importExamples(bin!, folder(), {
-      apiUrl,
-      key: CONTROL_KEYS.n8n,
-      operatorPassword,
-      only: ['caller-make-call.json'],
-      inputs: { 'caller-make-call.json': { clientId, phone: '+12125551234' } },
-    });
+    oneFlow('caller-make-call.json', { clientId, phone: '+12125551234' }, { operatorPassword });
   const dialled = async (since: number) =>
     (await callsSince(t.env.twilioProxy, since)).filter((c) => c.method === 'POST' && c.path.endsWith('/Calls.json'));
 

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import type request from 'supertest';
 import type { TestContext } from './context.ts';
 import { pgConnection } from '../../src/platform/db/pg-tls.ts';
 
@@ -29,6 +30,23 @@ export async function holdLock(databaseUrl: string, lockSql: string, params: unk
     },
   };
 }
+
+/** Holds a client's row, so that its deletion transaction blocks inside its first statement. */
+export const holdClientRow = (databaseUrl: string, clientId: string) =>
+  holdLock(databaseUrl, 'select id from client where id = $1 for update', [clientId]);
+
+/** The deletion's statement while it waits on the held row (for waitForBlockedStatement or pg_stat_activity). */
+export const BLOCKED_DELETION = '%from "client"%for update%';
+
+/** A client's DELETE sent now through `api`, its answer awaited later. */
+export const deletionUnderWay = (
+  api: { delete(path: string): request.Test },
+  client: { id: string; businessName: string },
+) =>
+  api
+    .delete(`/api/admin/clients/${client.id}`)
+    .send({ confirmBusinessName: client.businessName })
+    .then((r) => r);
 
 /** Waits until a statement matching `queryLike` is blocked on a lock. */
 export const waitForBlockedStatement = (t: Pick<TestContext, 'sql'>, queryLike: string, what: string) =>

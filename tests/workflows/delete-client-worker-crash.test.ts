@@ -3,7 +3,13 @@ import type { ChildProcess } from 'node:child_process';
 import { createTestContext, type TestContext } from '../support/context.ts';
 import { rowsOwnedBy, seedClient, uniqueId } from '../support/factories.ts';
 import { startTestWorker } from '../support/worker-process.ts';
-import { holdLock, killHard, waitForBlockedStatement } from '../support/faults.ts';
+import {
+  BLOCKED_DELETION,
+  deletionUnderWay,
+  holdClientRow,
+  killHard,
+  waitForBlockedStatement,
+} from '../support/faults.ts';
 
 // This file runs its own worker processes on a private task queue, so it can kill one.
 const taskQueue = uniqueId('crash-queue');
@@ -36,12 +42,9 @@ test('a worker killed mid-deletion transaction is replaced and the client is del
   const c = await seedClient(t, { opsAlertsMuted: true, withNumber: true, records: 4 });
 
   // Hold the client row so the deletion transaction blocks inside its first statement.
-  const lock = await holdLock(t.env.databaseUrl, 'select id from client where id = $1 for update', [c.id]);
-  const pending = t.api
-    .delete(`/api/admin/clients/${c.id}`)
-    .send({ confirmBusinessName: c.businessName })
-    .then((r) => r);
-  await waitForBlockedStatement(t, '%from "client"%for update%', 'the deletion transaction to block on the client row');
+  const lock = await holdClientRow(t.env.databaseUrl, c.id);
+  const pending = deletionUnderWay(t.api, c);
+  await waitForBlockedStatement(t, BLOCKED_DELETION, 'the deletion transaction to block on the client row');
 
   await killHard(first);
   await lock.release();

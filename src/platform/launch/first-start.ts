@@ -63,12 +63,21 @@ export async function prepareCredentials(
  */
 function keptSecret(dataDir: string, name: string, make: () => string) {
   const file = join(resolve(dataDir), name);
-  if (existsSync(file)) return { key: readFileSync(file, 'utf8').trim(), file, created: false };
-  const key = make();
+  const kept = readSecretFile(file);
+  if (kept !== undefined) return { key: kept, file, created: false };
+  return { key: writeSecretFile(file, make()), file, created: true };
+}
+
+/** A secret file's value, or undefined when there is none. */
+export const readSecretFile = (file: string): string | undefined =>
+  existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
+
+/** Writes `key` readable by its owner only (0600, also when the file was there before); answers it. */
+function writeSecretFile(file: string, key: string): string {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${key}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
-  return { key, file, created: true };
+  return key;
 }
 
 /** The control plane key generated for the demo (printed once, when made). */
@@ -82,16 +91,6 @@ export const n8nOperatorKeyFile = (dataDir: string) => join(resolve(dataDir), 'g
 
 /** The password of the operator account `n8n` (the caller flow's sign-in). */
 export const n8nOperatorPasswordFile = (dataDir: string) => join(resolve(dataDir), 'generated-n8n-operator-password');
-
-/** A new secret in the data directory (mode 0600), replacing the one kept there. */
-function renewedSecret(dataDir: string, name: string, make: () => string) {
-  const file = join(resolve(dataDir), name);
-  const key = make();
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${key}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  return { key, file };
-}
 
 /**
  * n8n's credentials for the cockpit, dispatch and caller flows: an operator key `n8n-flows` and an
@@ -112,13 +111,11 @@ export async function prepareN8nCredentials(em: EntityManager, dataDir: string, 
         : '  n8n sign-in:      none (./ops start --demo makes the operator n8n)',
     ];
   }
-  const key = renewedSecret(dataDir, 'generated-n8n-operator-key', generateApiKey);
-  await upsertOperatorKey(em, 'n8n-flows', key.key, 'operator');
-  const password = renewedSecret(dataDir, 'generated-n8n-operator-password', generatePassword);
-  await upsertOperatorAccount(em, 'n8n', password.key, 'operator');
+  await upsertOperatorKey(em, 'n8n-flows', writeSecretFile(keyFile, generateApiKey()), 'operator');
+  await upsertOperatorAccount(em, 'n8n', writeSecretFile(passwordFile, generatePassword()), 'operator');
   return [
-    `  n8n operator key: new, in ${key.file}   (role operator; ./ops n8n puts it in n8n's credential)`,
-    `  n8n sign-in:      operator n8n, new password in ${password.file}   (the caller flow's credential)`,
+    `  n8n operator key: new, in ${keyFile}   (role operator; ./ops n8n puts it in n8n's credential)`,
+    `  n8n sign-in:      operator n8n, new password in ${passwordFile}   (the caller flow's credential)`,
   ];
 }
 

@@ -1,7 +1,6 @@
 import { join, resolve } from 'node:path';
 import { loadConfig, ConfigError } from '../config.ts';
-import { demoN8nKey, n8nOperatorKeyFile, n8nOperatorPasswordFile } from './first-start.ts';
-import { existsSync, readFileSync } from 'node:fs';
+import { demoN8nKey, n8nOperatorKeyFile, n8nOperatorPasswordFile, readSecretFile } from './first-start.ts';
 import { freePort } from './free-port.ts';
 import { ensureN8nOwner, importExamples, n8nEnv, waitForN8nApi } from './n8n-setup.ts';
 import { portIsOpen, spawnService, stopChild, waitForPort } from './processes.ts';
@@ -24,12 +23,8 @@ async function main(): Promise<void> {
   const apiUrl = process.env.OPS_API_URL_FOR_N8N ?? `http://${host}:${config.http.port}`;
   log(`importing the examples into ${folder} (Settings → opsApiUrl = ${apiUrl})`);
   // The cockpit and dispatch flows use an operator key: OPS_N8N_OPERATOR_KEY, else the one ./ops start minted.
-  const operatorKeyFile = n8nOperatorKeyFile(config.dataDir);
-  const operatorKey =
-    process.env.OPS_N8N_OPERATOR_KEY ??
-    (existsSync(operatorKeyFile) ? readFileSync(operatorKeyFile, 'utf8').trim() : undefined);
-  const passwordFile = n8nOperatorPasswordFile(config.dataDir);
-  const operatorPassword = existsSync(passwordFile) ? readFileSync(passwordFile, 'utf8').trim() : undefined;
+  const operatorKey = process.env.OPS_N8N_OPERATOR_KEY ?? readSecretFile(n8nOperatorKeyFile(config.dataDir));
+  const operatorPassword = readSecretFile(n8nOperatorPasswordFile(config.dataDir));
   const imported = await importExamples(bin, folder, { apiUrl, key, operatorKey, operatorPassword });
   const port = Number(process.env.N8N_PORT ?? ((await portIsOpen(5678)) ? await freePort() : 5678));
   const child = spawnService(bin, ['start'], {
