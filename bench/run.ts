@@ -4,7 +4,8 @@ import pg from 'pg';
 import { Worker } from '@temporalio/worker';
 import { loadConfig, temporalEndpoint } from '../src/platform/config.ts';
 import { migrate } from '../src/platform/db/orm.ts';
-import { openAppOrm } from '../src/modules.ts';
+import { MODULES, openAppOrm } from '../src/modules.ts';
+import { operationPolicies } from '../src/platform/module.ts';
 import { generateApiKey, upsertOperatorKey } from '../src/platform/auth/api-keys.ts';
 import { createLogger } from '../src/platform/observability/logger.ts';
 import { connectTemporal } from '../src/platform/temporal/client.ts';
@@ -174,6 +175,12 @@ async function main() {
     // Worker: the real workflows and activities, plus the floor workflow. The ops
     // worker runs as its own process, as in production, unless BENCH_WORKER=inline
     // (then in this process, where BENCH_DIAG can time each activity).
+    const temporal = await connectTemporal({
+      endpoint: temporalEndpoint(config),
+      namespace: 'default',
+      taskQueue: 'bench-ops',
+    });
+    stops.unshift(() => temporal.close());
     const nativeConnection = await connectNative(temporalEndpoint(config));
     const inline = process.env.BENCH_WORKER === 'inline';
     const opsWorker = inline
@@ -181,7 +188,9 @@ async function main() {
           connection: nativeConnection,
           taskQueue: 'bench-ops',
           workflowsPath,
-          activities: timed(createActivities({ orm, logger, config })),
+          activities: timed(
+            createActivities({ orm, logger, config, client: temporal.client, operations: operationPolicies(MODULES) }),
+          ),
         })
       : null;
     if (!inline) {
@@ -212,12 +221,6 @@ async function main() {
       await nativeConnection.close();
     });
 
-    const temporal = await connectTemporal({
-      endpoint: temporalEndpoint(config),
-      namespace: 'default',
-      taskQueue: 'bench-ops',
-    });
-    stops.unshift(() => temporal.close());
     const limiter = openRateLimiter(databaseUrl, config.auth.limits);
     stops.unshift(() => limiter.close());
     const api = await listen(buildApi({ config, orm, temporal, logger, limits: limiter }));

@@ -1,6 +1,6 @@
 import type Koa from 'koa';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { Config } from './platform/config.ts';
+import { ConfigError, type Config } from './platform/config.ts';
 import { createApp } from './platform/http/app.ts';
 import { OpenApiRegistry } from './platform/http/openapi.ts';
 import { createOperatorKeyAuthenticator } from './platform/auth/api-keys.ts';
@@ -11,10 +11,11 @@ import type { TemporalHandle } from './platform/temporal/client.ts';
 import type { Limits } from './platform/ratelimit/rate-limit.ts';
 import { createRefusals } from './platform/auth/refusals.ts';
 import { createSessionStore } from './platform/auth/sessions.ts';
-import type { PlatformServices } from './platform/module.ts';
+import { operationPolicies, type PlatformServices } from './platform/module.ts';
 import { createAccessRoutes } from './platform/auth/access.routes.ts';
 import { adminApiEnvelope } from './platform/http/envelopes.ts';
 import { MODULES } from './modules.ts';
+import { approvalProblems } from './platform/approvals/approvals-config.ts';
 
 export interface ApiDeps {
   config: Config;
@@ -44,8 +45,10 @@ export function buildApi(deps: ApiDeps): Koa {
     sessions,
     refusals,
   });
-  const cancellable = new Set(MODULES.flatMap((m) => m.cancellable ?? []));
-  const services: PlatformServices = { ...deps, openapi, refusals, operators, sessions, cancellable };
+  const operations = operationPolicies(MODULES);
+  const unapprovable = approvalProblems(deps.config.approvals.rules, operations);
+  if (unapprovable.length) throw new ConfigError(`APPROVALS: ${unapprovable.join('; ')}`);
+  const services: PlatformServices = { ...deps, openapi, refusals, operators, sessions, operations };
   return createApp({
     orm: deps.orm,
     temporal: deps.temporal,

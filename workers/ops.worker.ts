@@ -6,6 +6,7 @@ import { connectNative } from '../src/platform/temporal/connection.ts';
 import { openProcessBase, runMain } from '../src/platform/process.ts';
 import { ensureSearchAttributes } from '../src/platform/temporal/ensure-search-attributes.ts';
 import { createActivities } from '../activities/index.ts';
+import { operationPolicies } from '../src/platform/module.ts';
 import { appEntities, MODULES } from '../src/modules.ts';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -17,15 +18,16 @@ export async function main(): Promise<void> {
   const connection = await connectNative(temporalEndpoint(config));
   await ensureSearchAttributes(connection, config.temporal.namespace);
   const client = new Client({ connection, namespace: config.temporal.namespace });
+  const services = { config, orm, logger, client, operations: operationPolicies(MODULES) };
   // Each module's start-up work (the cockpit's alert schedule, …), idempotent.
-  for (const m of MODULES) await m.onWorkerStart?.({ config, orm, logger, client });
+  for (const m of MODULES) await m.onWorkerStart?.(services);
 
   const options: WorkerOptions = {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath,
-    activities: createActivities({ orm, logger, config }),
+    activities: createActivities(services),
     // SIGTERM: no new tasks are polled; running activities get this long to finish, then are
     // cancelled and their attempt handed back to Temporal, which retries it on another worker.
     shutdownGraceTime: config.temporal.workerShutdownGraceMs,

@@ -6,7 +6,12 @@ import { recordAudit } from '../../src/platform/audit/audit.ts';
 import { ClientDeletion } from '../../src/cockpit/entities/index.ts';
 import { Client } from '../../src/tenants/entities/index.ts';
 import { deletionViolations, type DeletionLog } from '../../src/cockpit/deletion.rules.ts';
-import { CLIENT_DELETE, DELETE_FAILURES, type DeleteClientRequest } from '../../src/cockpit/client-delete.contract.ts';
+import {
+  CLIENT_DELETE,
+  DELETE_FAILURES,
+  type DeleteClientRequest,
+  type DeletionPlan,
+} from '../../src/cockpit/client-delete.contract.ts';
 import { presentClient } from '../../src/cockpit/cockpit.presenter.ts';
 import { withHeartbeat } from '../heartbeat.ts';
 
@@ -45,6 +50,17 @@ const DELETE_CLIENT_DATA = `
          (select count(*) from users)::int as users,
          (select count(*) from alert_logs)::int as "alertLogs",
          (select count(*) from client_row)::int as client`;
+
+/** What DELETE_CLIENT_DATA would delete, counted the same way, touching nothing. */
+const PLAN_CLIENT_DELETION = `
+  select (select count(*) from onboarding_state where client_id = ?)::int as "onboardingStates",
+         (select count(*) from message where client_id = ?)::int as messages,
+         (select count(*) from customer where client_id = ?)::int as customers,
+         (select count(*) from booking where client_id = ?)::int as bookings,
+         (select count(*) from conversation where client_id = ?)::int as conversations,
+         (select count(*) from lead where client_id = ?)::int as leads,
+         (select count(*) from client_user where client_id = ?)::int as users,
+         (select count(*) from alert_log where resource_id = ?)::int as "alertLogs"`;
 
 /** A deletion that committed but whose completion was never reported is found again here. */
 async function committedDeletion(em: EntityManager, workflowId: string): Promise<DeletionLog | null> {
@@ -87,6 +103,23 @@ export function createDeleteClientActivities(deps: { orm: MikroORM; logger: Logg
         throw rejected(violations);
       }
       return { businessName: client.businessName };
+    },
+
+    /** The dry run an approver sees: what the deletion would remove and release (reads only). */
+    async planClientDeletion(input: DeleteClientInput): Promise<DeletionPlan> {
+      const em = deps.orm.em.fork();
+      const client = sameIncarnation(await em.findOne(Client, input.clientId), input);
+      if (!client) throw notFound(input.clientId);
+      const [recordsToDelete] = (await em.execute(
+        PLAN_CLIENT_DELETION,
+        Array(8).fill(input.clientId),
+      )) as DeletionLog['recordsDeleted'][];
+      return {
+        clientId: client.id,
+        businessName: client.businessName,
+        twilioNumberToRelease: client.twilioNumber ?? null,
+        recordsToDelete,
+      };
     },
 
     /**

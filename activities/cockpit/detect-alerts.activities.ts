@@ -6,28 +6,57 @@ import {
   POOL_RESOURCE_ID,
   paymentBlockAlert,
   poolEmptyAlert,
+  runStuckAlert,
+  runsPastSla,
   stuckClientAlert,
   type NewAlert,
+  type OpenRun,
 } from '../../src/cockpit/alerts.rules.ts';
+import type { Client } from '@temporalio/client';
+import { Operation, TenantId } from '../../src/platform/temporal/search-attributes.ts';
+import { runWebUiUrl } from '../../src/platform/temporal/web-ui.ts';
 import { ALERTS_DETECT, type DetectionInput } from '../../src/cockpit/alerts-detect.contract.ts';
 
 /**
- * Inserts the alert unless one of that type is already open for the resource
- * (partial unique index), so overlapping detection runs never duplicate it.
+ * Inserts the alert unless one of that type is already open for the resource, or (RUN_STUCK) one was
+ * ever raised for the run (partial unique indexes), so overlapping detection runs never duplicate it.
  */
 async function raiseAlert(em: EntityManager, a: NewAlert): Promise<boolean> {
   const rows = (await em.execute(
     `insert into alert_log (id, alert_type, alert_key, severity, resource_id, delivered_at, channel, metadata)
      values (?, ?, ?, ?, ?, now(), 'ops_log', ?)
-     on conflict (alert_type, resource_id) where resolved_at is null do nothing
+     on conflict do nothing
      returning id`,
     [`alr_${randomUUID()}`, a.alertType, a.alertKey, a.severity, a.resourceId, JSON.stringify(a.metadata)],
   )) as unknown[];
   return rows.length > 0;
 }
 
-export function createDetectAlertsActivities(deps: { orm: MikroORM; logger: Logger }) {
+/** At most this many open runs are read per detection; older ones come first in the next pass. */
+const OPEN_RUNS_SCANNED = 2_000;
+
+export function createDetectAlertsActivities(deps: {
+  orm: MikroORM;
+  logger: Logger;
+  client: Client;
+  ui: { uiUrl: string | null; namespace: string };
+}) {
   const log = deps.logger.child({ module: 'cockpit', op: ALERTS_DETECT.operation });
+
+  /** Open runs started before `before`, from Temporal's visibility, with the platform's labels. */
+  async function openRunsStartedBefore(before: Date): Promise<OpenRun[]> {
+    const runs: OpenRun[] = [];
+    const query = `ExecutionStatus = 'Running' AND StartTime < '${before.toISOString()}'`;
+    for await (const r of deps.client.workflow.list({ query, pageSize: 500 })) {
+      const operation = r.typedSearchAttributes.get(Operation);
+      if (operation) {
+        const tenantId = r.typedSearchAttributes.get(TenantId) ?? null;
+        runs.push({ workflowId: r.workflowId, runId: r.runId, operation, tenantId, startedAt: r.startTime });
+      }
+      if (runs.length >= OPEN_RUNS_SCANNED) break;
+    }
+    return runs;
+  }
 
   return {
     /** Onboarding without progress past the threshold; muted and complete clients are skipped. */
@@ -87,6 +116,37 @@ export function createDetectAlertsActivities(deps: { orm: MikroORM; logger: Logg
         }
       });
       if (raised) log.info({ raised }, 'payment blocks alerted');
+      return raised;
+    },
+
+    /**
+     * Runs still open past their operation's SLA: one RUN_STUCK each, ever. A run whose tenant is a
+     * client with muted alerts is skipped, like that client's other alerts.
+     */
+    async detectStuckRuns(slasMs: Record<string, number>): Promise<number> {
+      const slas = Object.values(slasMs);
+      if (!slas.length) return 0;
+      const now = Date.now();
+      const stuck = runsPastSla(await openRunsStartedBefore(new Date(now - Math.min(...slas))), slasMs, now);
+      if (!stuck.length) return 0;
+      const em = deps.orm.em.fork();
+      const tenants = [...new Set(stuck.flatMap((s) => (s.run.tenantId ? [s.run.tenantId] : [])))];
+      const muted = new Set(
+        tenants.length
+          ? (
+              (await em.execute(`select id from client where id in (?) and ops_alerts_muted`, [tenants])) as {
+                id: string;
+              }[]
+            ).map((c) => c.id)
+          : [],
+      );
+      let raised = 0;
+      for (const { run, openMs, slaMs } of stuck) {
+        if (run.tenantId && muted.has(run.tenantId)) continue;
+        const alert = runStuckAlert(run, openMs, slaMs, runWebUiUrl(deps.ui, run.workflowId, run.runId));
+        if (await raiseAlert(em, alert)) raised++;
+      }
+      if (raised) log.warn({ raised }, 'runs past their SLA alerted');
       return raised;
     },
 

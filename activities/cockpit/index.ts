@@ -1,13 +1,13 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Logger } from '../../src/platform/observability/logger.ts';
+import type { WorkerServices } from '../../src/platform/module.ts';
 import { createDeleteClientActivities } from './delete-client.activities.ts';
 import { createDetectAlertsActivities } from './detect-alerts.activities.ts';
 import { createAuditActivities } from '../audit.activities.ts';
 
-export function createCockpitActivities(deps: { orm: MikroORM; logger: Logger }) {
+export function createCockpitActivities(deps: Pick<WorkerServices, 'orm' | 'logger' | 'client' | 'config'>) {
+  const ui = { uiUrl: deps.config.temporal.uiUrl, namespace: deps.config.temporal.namespace };
   return {
     ...createDeleteClientActivities(deps),
-    ...createDetectAlertsActivities(deps),
+    ...createDetectAlertsActivities({ ...deps, ui }),
     ...createAuditActivities(deps),
   };
 }

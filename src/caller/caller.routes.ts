@@ -1,5 +1,5 @@
 import type { Context, Middleware } from 'koa';
-import { auditContextFrom } from '../platform/audit/audit.ts';
+import { actorLabel, auditContextFrom } from '../platform/audit/audit.ts';
 import type { Authenticator } from '../platform/auth/operator-auth.ts';
 import type { MountedModule } from '../platform/http/app.ts';
 import { validationError } from '../platform/http/errors.ts';
@@ -52,10 +52,7 @@ function answerCall(out: MakeCallOutcome, ctx: Context) {
   };
 }
 
-const caller = (ctx: Context) => {
-  const who = auditContextFrom(ctx);
-  return `${who.actorType}:${who.actorId}`;
-};
+const caller = (ctx: Context) => actorLabel(auditContextFrom(ctx));
 
 /**
  * Spec 003's admin routes: admin JWTs only (support's session cookie and

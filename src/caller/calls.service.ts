@@ -8,7 +8,7 @@ import {
 import type { EntityManager } from '@mikro-orm/postgresql';
 import twilio from 'twilio';
 import type { DurableServiceDeps } from '../platform/module.ts';
-import type { AuditContext } from '../platform/audit/audit.ts';
+import { actorLabel, type AuditContext } from '../platform/audit/audit.ts';
 import { AppError, notFound } from '../platform/http/errors.ts';
 import { findApplicationFailure, runSummary, waitBound } from '../platform/temporal/runs.ts';
 import { runSearchAttributes } from '../platform/temporal/search-attributes.ts';
@@ -67,7 +67,7 @@ export function createCallService(
       const client = await deps.clients.clientRow(clientId);
       if (client.status !== 'Active') throw new AppError(403, CALL_FAILURES.clientInactive, 'Client is not active');
       const wfId = callWorkflowId(clientId, caller, key);
-      const labels = { operation: PLACE_CALL.operation, tenantId: clientId, actor: `${who.actorType}:${who.actorId}` };
+      const labels = { operation: PLACE_CALL.operation, tenantId: clientId, actor: actorLabel(who) };
       const summary = `Call ${maskPhone(phone)} for ${clientId}`;
       const start = new WithStartWorkflowOperation<PlaceCallWorkflow>(PLACE_CALL.workflowType, {
         workflowId: wfId,

@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../platform/module.ts';
+import { HOUR } from '../platform/time.ts';
 import { durableServiceDeps } from '../platform/module.ts';
 import { perPrincipalBudget } from '../platform/ratelimit/rate-limit.ts';
 import { createCallerActivities } from '../../activities/caller/index.ts';
@@ -53,6 +54,12 @@ export const callerModule: ModuleManifest = {
   },
   activities: (w) => createCallerActivities(w),
   workflows: [PLACE_CALL.workflowType],
+  operations: {
+    // Never retried or stopped from the console: Twilio has no idempotency key, so a second run of a
+    // failed call could ring someone twice; the call's own endpoint places a new one.
+    // A call follows its status callbacks for up to 4 h; one open for an hour is worth a look.
+    [PLACE_CALL.operation]: { slaMs: HOUR },
+  },
   demoSeed: seedCallerDemo,
   // spec 003 names no error body: { success: false, message, code, errors? }
   envelopes: { caller: callerEnvelope },

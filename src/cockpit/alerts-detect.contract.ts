@@ -14,4 +14,6 @@ export const alertsDetectWorkflowId = alertsScheduleId;
 
 export interface DetectionInput {
   stuckThresholdMs: number;
+  /** Each operation's SLA (its module's manifest): a run open longer raises RUN_STUCK. Absent: not checked. */
+  runSlasMs?: Record<string, number>;
 }

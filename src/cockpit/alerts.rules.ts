@@ -71,3 +71,38 @@ export const poolEmptyAlert = (): NewAlert => ({
   resourceId: POOL_RESOURCE_ID,
   metadata: { available: 0 },
 });
+
+/** A durable run still open past its operation's SLA, as visibility lists it. */
+export interface OpenRun {
+  workflowId: string;
+  runId: string;
+  operation: string;
+  tenantId: string | null;
+  startedAt: Date;
+}
+
+/** RUN_STUCK for a run open `openMs`, past its SLA: one per run (keyed by its run ID), graded like a stall. */
+export const runStuckAlert = (run: OpenRun, openMs: number, slaMs: number, webUiUrl: string | null): NewAlert => ({
+  alertType: 'RUN_STUCK',
+  alertKey: `run_stuck_${run.runId}`,
+  severity: stuckSeverity(openMs, slaMs),
+  resourceId: run.workflowId,
+  metadata: {
+    operation: run.operation,
+    tenantId: run.tenantId,
+    runId: run.runId,
+    startedAt: run.startedAt.toISOString(),
+    slaMinutes: Math.round(slaMs / 60_000),
+    minutesOpen: Math.floor(openMs / 60_000),
+    webUiUrl,
+  },
+});
+
+/** The runs past their SLA among those listed, as of `now` (operations without an SLA are never stuck). */
+export function runsPastSla(runs: OpenRun[], slasMs: Record<string, number>, now: number) {
+  return runs.flatMap((run) => {
+    const slaMs = slasMs[run.operation];
+    const openMs = now - run.startedAt.getTime();
+    return slaMs !== undefined && openMs >= slaMs ? [{ run, openMs, slaMs }] : [];
+  });
+}

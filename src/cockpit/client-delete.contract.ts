@@ -1,4 +1,5 @@
 import type { AuditContext } from '../platform/audit/audit.ts';
+import type { ApprovalGate } from '../platform/approvals/approval.contract.ts';
 import { workflowId } from '../platform/temporal/workflow-ids.ts';
 import type { DeletionLog } from './deletion.rules.ts';
 
@@ -25,6 +26,16 @@ export interface DeleteClientRequest {
   incarnation: string;
   confirmBusinessName?: string;
   audit: AuditContext;
+  /** Set when APPROVALS names client-delete: the run plans, then waits for a second operator. */
+  approval?: ApprovalGate;
+}
+
+/** What an approver is shown before a deletion: the client, and what would be deleted and released. */
+export interface DeletionPlan extends Record<string, unknown> {
+  clientId: string;
+  businessName: string;
+  twilioNumberToRelease: string | null;
+  recordsToDelete: DeletionLog['recordsDeleted'];
 }
 
 export type DeleteClientResult = DeletionLog;

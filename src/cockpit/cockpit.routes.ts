@@ -6,6 +6,7 @@ import { ModuleRouter } from '../platform/http/route.ts';
 import { ok } from './cockpit.presenter.ts';
 import * as s from './cockpit.schemas.ts';
 import type { CockpitService } from './cockpit.service.ts';
+import { approvalUrlOf, runUrlOf } from '../platform/approvals/approval.contract.ts';
 
 export const COCKPIT_PREFIX = '/api/admin';
 
@@ -97,6 +98,23 @@ export function createCockpitRoutes(deps: {
     handler: async ({ params, body }, ctx) => {
       const outcome = await svc.deleteClient(params.id, body.confirmBusinessName, auditContextFrom(ctx));
       ctx.state.workflowId = outcome.workflowId;
+      if (outcome.state === 'awaiting_approval') {
+        const { workflowId, approval } = outcome;
+        const approvalUrl = approvalUrlOf(workflowId);
+        return {
+          status: 202,
+          headers: { Location: approvalUrl },
+          body: ok({
+            deleted: false,
+            status: 'AWAITING_APPROVAL',
+            workflowId,
+            runUrl: runUrlOf(workflowId),
+            approvalUrl,
+            plan: approval.plan,
+            approvalDeadline: approval.deadline,
+          }),
+        };
+      }
       if (outcome.state === 'running') {
         const statusUrl = `${COCKPIT_PREFIX}/operations/${encodeURIComponent(outcome.workflowId)}`;
         return {

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DurableServiceDeps } from '../platform/module.ts';
 import { AppError, notFound } from '../platform/http/errors.ts';
 import { isoOrNull } from '../platform/http/wire.ts';
-import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
+import { actorLabel, recordAudit, type AuditContext } from '../platform/audit/audit.ts';
 import { changeAudited } from '../platform/audit/audited-change.ts';
 import {
   BY_CREATED_AT,
@@ -14,6 +14,9 @@ import {
   type KeysetOrder,
 } from '../platform/db/keyset.ts';
 import { awaitOutcome, describeRun, startOrAttach } from '../platform/temporal/runs.ts';
+import { outcomeOrPlan } from '../platform/approvals/await-plan.ts';
+import { needsApproval, type ApprovalRule } from '../platform/approvals/approvals-config.ts';
+import { APPROVAL_FAILURES, approvalUrlOf, type ApprovalView } from '../platform/approvals/approval.contract.ts';
 import type { AlertType } from './entities/alert-log.entity.ts';
 import { AlertLog } from './entities/index.ts';
 import { Client, OnboardingState, type Severity } from '../tenants/entities/index.ts';
@@ -27,7 +30,11 @@ import {
 } from './client-delete.contract.ts';
 import { presentAlert, presentClient, presentStuckClient } from './cockpit.presenter.ts';
 
-const KNOWN_FAILURES = new Set<string>(Object.values(DELETE_FAILURES));
+const KNOWN_FAILURES = new Set<string>([
+  ...Object.values(DELETE_FAILURES),
+  APPROVAL_FAILURES.rejected,
+  APPROVAL_FAILURES.expired,
+]);
 
 /** Totals are exact up to this many rows, then reported as capped (see README). */
 export const TOTAL_CAP = 10_000;
@@ -37,11 +44,15 @@ const BY_STUCK_AT: KeysetOrder = { column: 'stuck_detected_at', prop: 'stuckDete
 export interface CockpitDeps extends DurableServiceDeps {
   /** A DELETE of a client deleted this recently answers that deletion's log (a retry), not 404. */
   deleteReplayWindowMs: number;
+  /** Which operations wait for a second operator (APPROVALS), and for how long. */
+  approvals: { rules: readonly ApprovalRule[]; timeoutMs: number };
 }
 
 /** What a DELETE answered: the deletion log, or a run still going after the wait bound. */
 export type DeleteOutcome =
-  { state: 'deleted'; workflowId: string; log: DeletionLog } | { state: 'running'; workflowId: string };
+  | { state: 'deleted'; workflowId: string; log: DeletionLog }
+  | { state: 'running'; workflowId: string }
+  | { state: 'awaiting_approval'; workflowId: string; approval: ApprovalView };
 
 export function createCockpitService(deps: CockpitDeps) {
   const em = () => deps.orm.em as EntityManager;
@@ -265,18 +276,25 @@ export function createCockpitService(deps: CockpitDeps) {
         throw notFound('client');
       }
       const wfId = clientDeleteWorkflowId(id, current.incarnation);
+      const approval = needsApproval(deps.approvals.rules, CLIENT_DELETE.operation)
+        ? { requestedBy: actorLabel(who), timeoutMs: deps.approvals.timeoutMs }
+        : undefined;
       const handle = await startOrAttach<DeleteClientWorkflow>(deps.temporal, {
         workflowType: CLIENT_DELETE.workflowType,
         workflowId: wfId,
         taskQueue: deps.taskQueue,
-        args: [{ clientId: id, incarnation: current.incarnation, confirmBusinessName, audit: who }],
-        labels: { operation: CLIENT_DELETE.operation, tenantId: id, actor: `${who.actorType}:${who.actorId}` },
+        args: [{ clientId: id, incarnation: current.incarnation, confirmBusinessName, audit: who, approval }],
+        labels: { operation: CLIENT_DELETE.operation, tenantId: id, actor: actorLabel(who) },
         memo: { requestId: who.requestId, incarnation: current.incarnation },
         summary: `Delete client ${id}`,
       });
-      const outcome = await awaitOutcome<DeletionLog>(handle, deps.syncWaitMs, deps.stopping);
+      const outcome = approval
+        ? await outcomeOrPlan<DeletionLog>(handle, deps.syncWaitMs, deps.stopping)
+        : await awaitOutcome<DeletionLog>(handle, deps.syncWaitMs, deps.stopping);
       if (outcome.state === 'completed') return { state: 'deleted', log: outcome.result, workflowId: wfId };
       if (outcome.state === 'running') return { state: 'running', workflowId: wfId };
+      if (outcome.state === 'awaiting_approval')
+        return { state: 'awaiting_approval', workflowId: wfId, approval: outcome.approval };
       const failure = outcome.failure;
       if (failure?.type === DELETE_FAILURES.notFound) throw notFound('client');
       if (failure?.type === DELETE_FAILURES.safety) {
@@ -285,6 +303,11 @@ export function createCockpitService(deps: CockpitDeps) {
           details: {
             violations: details?.violations ?? [],
           },
+        });
+      }
+      if (failure?.type === APPROVAL_FAILURES.rejected || failure?.type === APPROVAL_FAILURES.expired) {
+        throw new AppError(409, failure.type, `The deletion was not approved: ${failure.message}`, {
+          details: { workflowId: wfId, approvalUrl: approvalUrlOf(wfId) },
         });
       }
       log.error({ clientId: id, workflowId: wfId, err: outcome.error }, 'DELETE FAILED (TRANSACTION ROLLED BACK)');

@@ -1,4 +1,5 @@
 import { durableServiceDeps, type ModuleManifest } from '../platform/module.ts';
+import { MINUTE } from '../platform/time.ts';
 import { adminApiEnvelope } from '../platform/http/envelopes.ts';
 import { createCockpitActivities } from '../../activities/cockpit/index.ts';
 import { ensureAlertDetectionSchedule } from './alert-schedule.ts';
@@ -17,19 +18,27 @@ export const cockpitModule: ModuleManifest = {
     const service = createCockpitService({
       ...durableServiceDeps(p),
       deleteReplayWindowMs: p.config.cockpit.deleteReplayWindowMs,
+      approvals: p.config.approvals,
     });
     return [createCockpitRoutes({ service, auth: p.operators.guard(), openapi: p.openapi })];
   },
   activities: (w) => createCockpitActivities(w),
   workflows: [CLIENT_DELETE.workflowType, ALERTS_DETECT.workflowType],
+  operations: {
+    // A deletion that failed (a safety check, a rolled-back transaction) deleted nothing: running it
+    // again re-runs every check. One that committed ended completed, and is never run again.
+    [CLIENT_DELETE.operation]: { retryable: true, approvable: true, slaMs: MINUTE * 5 },
+    [ALERTS_DETECT.operation]: { slaMs: MINUTE * 10 },
+  },
   demoSeed: seedCockpitDemo,
   // spec 000: { success: false, error: { code, message, details? } }
   envelopes: { cockpit: adminApiEnvelope },
-  onWorkerStart: async ({ client, config }) => {
+  onWorkerStart: async ({ client, config, operations }) => {
     await ensureAlertDetectionSchedule(client, {
       taskQueue: config.temporal.taskQueue,
       everyMs: config.alerts.detectionEveryMs,
       stuckThresholdMs: config.alerts.stuckThresholdMs,
+      runSlasMs: Object.fromEntries([...operations].map(([operation, policy]) => [operation, policy.slaMs])),
     });
   },
 };

@@ -1,4 +1,6 @@
 import { durableServiceDeps, type ModuleManifest } from '../platform/module.ts';
+import { MINUTE } from '../platform/time.ts';
+import { TOOL_NAMES } from './tools.ts';
 import { createControlActivities } from '../../activities/control/index.ts';
 import { CONTROL_RATE_LIMITS, controlKeysFrom } from './control-keys.ts';
 import { createControlRoutes } from './control.routes.ts';
@@ -23,6 +25,14 @@ export const controlModule: ModuleManifest = {
   },
   activities: (w) => createControlActivities(w),
   workflows: [OPS_EXECUTE.workflowType],
+  // Every tool's run may be run again after a failure: each step is idempotent (ensure, check, read),
+  // and a failed call's request id is released, so the caller may retry it as well.
+  operations: Object.fromEntries(
+    TOOL_NAMES.map((tool) => [
+      OPS_EXECUTE.operationOf(tool),
+      { retryable: true, slaMs: tool === 'tenant.bootstrap' ? MINUTE * 10 : MINUTE * 2 },
+    ]),
+  ),
   // spec 004: { ok: false, requestId?, tool?, error: { code, message, details?, help?, retryAfter? } }
   envelopes: {
     control: (e) => ({

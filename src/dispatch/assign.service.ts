@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DurableServiceDeps } from '../platform/module.ts';
-import type { AuditContext } from '../platform/audit/audit.ts';
+import { actorLabel, type AuditContext } from '../platform/audit/audit.ts';
 import { AppError, conflict, notFound, validationError } from '../platform/http/errors.ts';
 import { awaitOutcome, startOrAttach } from '../platform/temporal/runs.ts';
 import {
@@ -54,7 +54,7 @@ export function createAssignService(deps: DurableServiceDeps) {
             audit: who,
           },
         ],
-        labels: { operation: ASSIGN_DRIVER.operation, tenantId: code, actor: `${who.actorType}:${who.actorId}` },
+        labels: { operation: ASSIGN_DRIVER.operation, tenantId: code, actor: actorLabel(who) },
         memo: { requestId: who.requestId, driverId: req.driverId ?? 'auto' },
         summary: req.driverId ? `Assign ${req.driverId} to ${code}` : `Auto-assign ${code}`,
       });

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { durableServiceDeps, type ModuleManifest } from '../platform/module.ts';
+import { HOUR, MINUTE } from '../platform/time.ts';
 import { createDispatchActivities } from '../../activities/dispatch/index.ts';
 import { ASSIGN_DRIVER } from './assign-driver.contract.ts';
 import { REFUND_PAYMENT } from './refund-payment.contract.ts';
@@ -72,9 +73,15 @@ export const dispatchModule: ModuleManifest = {
     DELIVER_WEBHOOK.workflowType,
     WEBHOOK_SWEEP.workflowType,
   ],
-  // A webhook delivery retrying against a dead subscriber may be stopped: it is then marked failed.
-  // Refunds and assignments may not: each is one step that must finish (their own endpoints undo them).
-  cancellable: [DELIVER_WEBHOOK.operation],
+  operations: {
+    // Refunds and assignments are neither stopped nor retried from the console: each is one step that
+    // must finish (their own endpoints undo them), and a refund run again would be a new Stripe request.
+    [ASSIGN_DRIVER.operation]: { slaMs: MINUTE * 2 },
+    [REFUND_PAYMENT.operation]: { slaMs: MINUTE * 15 },
+    // A delivery retrying against a dead subscriber may be stopped: it is then marked failed.
+    [DELIVER_WEBHOOK.operation]: { cancellable: true, slaMs: HOUR },
+    [WEBHOOK_SWEEP.operation]: { slaMs: MINUTE * 10 },
+  },
   demoSeed: seedDispatchDemo,
   // spec 002: { error: 'Unauthorized' | 'Insufficient permissions' | 'Resource not found' | 'Validation error',
   // details? }

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DurableServiceDeps } from '../platform/module.ts';
-import type { AuditContext } from '../platform/audit/audit.ts';
+import { actorLabel, type AuditContext } from '../platform/audit/audit.ts';
 import { AppError, notFound } from '../platform/http/errors.ts';
 import { iso } from '../platform/http/wire.ts';
 import { afterCursor, rowsPage, type Cursor } from '../platform/db/keyset.ts';
@@ -131,7 +131,7 @@ export function createRefundService(deps: DurableServiceDeps) {
       const [payment] = await sql<{ id: string }>('select id from dispatch_payment where id = ?', [req.paymentId]);
       if (!payment) throw notFound('payment');
       const requestHash = refundRequestHash(req);
-      const wfId = refundWorkflowId(req.paymentId, `${who.actorType}:${who.actorId}`, key);
+      const wfId = refundWorkflowId(req.paymentId, actorLabel(who), key);
       const [earlier] = await sql<{ request_hash: string }>(
         'select request_hash from dispatch_refund where workflow_id = ?',
         [wfId],
@@ -145,7 +145,7 @@ export function createRefundService(deps: DurableServiceDeps) {
         labels: {
           operation: REFUND_PAYMENT.operation,
           tenantId: req.paymentId,
-          actor: `${who.actorType}:${who.actorId}`,
+          actor: actorLabel(who),
         },
         memo: { requestId: who.requestId, requestHash },
         summary: `Refund ${pounds(req.amount)} of ${req.paymentId}`,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { readFileSync } from 'node:fs';
 import type { TemporalEndpoint } from './temporal/connection.ts';
 import { pgTlsProblems } from './db/pg-tls.ts';
+import { parseApprovals } from './approvals/approvals-config.ts';
 
 /** Thrown when the environment does not describe a runnable platform. */
 export class ConfigError extends Error {}
@@ -170,6 +171,19 @@ const EnvSchema = z.object({
 
   ALERT_DETECTION_EVERY: duration.default('5m'),
   STUCK_THRESHOLD: duration.default('24h'),
+
+  /**
+   * Operations that wait for a second operator's approval before they act (off by default, so the
+   * specs' synchronous answers hold): comma-separated operation names (see the README's Approvals).
+   */
+  APPROVALS: z
+    .string()
+    .default('')
+    .superRefine((text, ctx) => {
+      for (const problem of parseApprovals(text).problems) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  /** How long a run waits for its approval before it ends as expired. */
+  APPROVAL_TIMEOUT: duration.default('24h'),
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -310,6 +324,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       detectionEveryMs: parseDuration(env.ALERT_DETECTION_EVERY),
       stuckThresholdMs: parseDuration(env.STUCK_THRESHOLD),
     },
+    approvals: { rules: parseApprovals(env.APPROVALS).rules, timeoutMs: parseDuration(env.APPROVAL_TIMEOUT) },
   };
 }
 

@@ -25,8 +25,8 @@ export interface PlatformServices {
   sessions: SessionStore;
   /** Aborted when the API starts draining; see DurableServiceDeps.stopping. */
   stopping?: AbortSignal;
-  /** Every module's cancellable operations (ModuleManifest.cancellable). */
-  cancellable: ReadonlySet<string>;
+  /** Every module's operations and what the runs console may do with them (ModuleManifest.operations). */
+  operations: OperationPolicies;
 }
 
 /** What every service that starts durable runs needs: the ORM, the Temporal client and its queue, the sync bound. */
@@ -53,11 +53,47 @@ export const durableServiceDeps = (p: PlatformServices): DurableServiceDeps => (
   logger: p.logger,
 });
 
-/** What the worker hands every module's activity factory. */
+/** What the operations console may do with an operation's runs, and how long one may stay open. */
+export interface OperationPolicy {
+  /**
+   * A running run may be stopped from the runs API: only where its workflow handles cancellation so
+   * that nothing is left half-done (others are refused).
+   */
+  cancellable?: boolean;
+  /**
+   * A run that ended without success may be started again with its own input, under its own workflow
+   * ID (the idempotency key) as a new run: only where a second run after a failed one is safe.
+   */
+  retryable?: boolean;
+  /** Its workflow has an approval gate (workflows/approval.ts) that APPROVALS may switch on. */
+  approvable?: boolean;
+  /** The business SLA: a run still open this long raises one RUN_STUCK alert. */
+  slaMs: number;
+}
+
+export type OperationPolicies = ReadonlyMap<string, OperationPolicy>;
+
+/** Every module's operations, by name (a name declared twice is a programming error). */
+export function operationPolicies(modules: readonly Pick<ModuleManifest, 'name' | 'operations'>[]): OperationPolicies {
+  const all = new Map<string, OperationPolicy>();
+  for (const m of modules) {
+    for (const [operation, policy] of Object.entries(m.operations)) {
+      if (all.has(operation)) throw new Error(`operation ${operation} is declared twice (module ${m.name})`);
+      all.set(operation, policy);
+    }
+  }
+  return all;
+}
+
+/** What the worker hands every module's activity factory and start-up work. */
 export interface WorkerServices {
   config: Config;
   orm: MikroORM;
   logger: Logger;
+  /** For activities that read Temporal itself (stuck-run detection) and for start-up work (Schedules). */
+  client: TemporalClient;
+  /** Every module's operations with their policies (SLAs, …). */
+  operations: OperationPolicies;
 }
 
 /**
@@ -83,11 +119,8 @@ export interface ModuleManifest {
   securitySchemes?: Record<string, Record<string, unknown>>;
   /** Per-minute budgets of the module's rate-limit classes, by name. */
   rateLimits?: Record<string, number>;
-  /**
-   * Operations whose running runs an operator may cancel from the runs API: only those whose
-   * workflow handles cancellation so that nothing is left half-done (others are refused).
-   */
-  cancellable?: readonly string[];
+  /** Every operation (the Operation search attribute) the module's runs carry, with its policy. */
+  operations: Record<string, OperationPolicy>;
   /** Runs at every worker start (e.g. create or update a Temporal Schedule). */
-  onWorkerStart?: (services: WorkerServices & { client: TemporalClient }) => Promise<void>;
+  onWorkerStart?: (services: WorkerServices) => Promise<void>;
 }

@@ -3,7 +3,8 @@ import type { MountedModule } from '../platform/http/app.ts';
 import type { OpenApiRegistry } from '../platform/http/openapi.ts';
 import { ModuleRouter } from '../platform/http/route.ts';
 import type { RunsService } from './runs.service.ts';
-import { cancelBody, runParams, runsQuerySchema } from './runs.schemas.ts';
+import { approvalsQuery, reasonBody, runParams, runsQuerySchema } from './runs.schemas.ts';
+import type { ApprovalsService } from './approvals.service.ts';
 import { auditContextFrom } from '../platform/audit/audit.ts';
 
 export const RUNS_PREFIX = '/api/admin';
@@ -13,6 +14,7 @@ const ok = <T>(data: T) => ({ success: true as const, data });
 /** The runs of every module in business terms (operator session or key; reads need viewer). */
 export function createRunsRoutes(d: {
   service: RunsService;
+  approvals: ApprovalsService;
   auth: Authenticator;
   openapi: OpenApiRegistry;
 }): MountedModule {
@@ -41,11 +43,45 @@ export function createRunsRoutes(d: {
     summary: 'Stop a running run of a cancellable operation (audited with who and why)',
     auth: d.auth,
     access: 'operator',
-    input: { params: runParams, body: cancelBody },
+    input: { params: runParams, body: reasonBody },
     handler: async ({ params, body }, ctx) => ({
       status: 202,
       body: ok(await d.service.cancel(params.workflowId, body.reason, auditContextFrom(ctx))),
     }),
   });
+  r.route({
+    method: 'post',
+    path: '/runs/:workflowId/retry',
+    summary: 'Start a failed run of a retryable operation again with its input, as a new run of its ID (audited)',
+    auth: d.auth,
+    access: 'operator',
+    input: { params: runParams, body: reasonBody },
+    handler: async ({ params, body }, ctx) => ({
+      status: 202,
+      body: ok(await d.service.retry(params.workflowId, body.reason, auditContextFrom(ctx))),
+    }),
+  });
+  r.route({
+    method: 'get',
+    path: '/approvals',
+    summary: 'Runs awaiting a second operator’s decision, newest first, each with its plan',
+    auth: d.auth,
+    access: 'viewer',
+    input: { query: approvalsQuery },
+    handler: async ({ query }) => ({ body: ok(await d.approvals.pending(query)) }),
+  });
+  for (const decision of ['approve', 'reject'] as const) {
+    r.route({
+      method: 'post',
+      path: `/approvals/:workflowId/${decision}`,
+      summary: `${decision === 'approve' ? 'Approve' : 'Reject'} a run awaiting approval (not its requester; audited)`,
+      auth: d.auth,
+      access: 'operator',
+      input: { params: runParams, body: reasonBody },
+      handler: async ({ params, body }, ctx) => ({
+        body: ok(await d.approvals.decide(params.workflowId, decision, body.reason, auditContextFrom(ctx))),
+      }),
+    });
+  }
   return r.mounted();
 }

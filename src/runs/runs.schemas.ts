@@ -38,6 +38,8 @@ function plausiblePageToken(token: unknown): boolean {
 
 const statuses = Object.keys(RUN_STATUSES) as [RunStatus, ...RunStatus[]];
 
+const APPROVAL_STATES = ['pending', 'approved', 'rejected', 'expired'] as const;
+
 export const runsQuerySchema = z
   .object({
     operation: label(64).optional(),
@@ -46,6 +48,7 @@ export const runsQuerySchema = z
     status: z.enum(statuses, { error: `must be one of ${statuses.join(', ')}` }).optional(),
     from: instant.optional(),
     to: instant.optional(),
+    approvalState: z.enum(APPROVAL_STATES, { error: `must be one of ${APPROVAL_STATES.join(', ')}` }).optional(),
     limit: pageLimit(200, 50),
     cursor: z
       .string()
@@ -73,7 +76,8 @@ export const runParams = z.object({
     .refine((v) => unstorableReason(v) === null, 'must be a workflow id'),
 });
 
-export const cancelBody = z
+/** Why an operator stops or retries a run: kept in the audit trail. */
+export const reasonBody = z
   .object({
     reason: z
       .string({ error: 'is required' })
@@ -83,3 +87,6 @@ export const cancelBody = z
       .refine((v) => unstorableReason(v) === null, 'must be plain text'),
   })
   .strict();
+
+/** The approvals list pages like the runs list (visibility's own page token). */
+export const approvalsQuery = z.object({ limit: runsQuerySchema.shape.limit, cursor: runsQuerySchema.shape.cursor });

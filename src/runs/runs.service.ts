@@ -1,26 +1,40 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import { optionalTsToDate } from '@temporalio/common/lib/time.js';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { AppError, notFound, validationError } from '../platform/http/errors.ts';
-import { appendAudit, type AuditContext } from '../platform/audit/audit.ts';
-import { awaitOutcome } from '../platform/temporal/runs.ts';
-import { Actor, Operation, TenantId } from '../platform/temporal/search-attributes.ts';
+import { actorLabel, appendAudit, type AuditContext } from '../platform/audit/audit.ts';
+import { awaitOutcome, startOrAttach } from '../platform/temporal/runs.ts';
+import { Actor, ApprovalState, Operation, TenantId } from '../platform/temporal/search-attributes.ts';
+import type { ApprovalView } from '../platform/approvals/approval.contract.ts';
 import { isoOrNull } from '../platform/http/wire.ts';
 import { runsQuery, type RunsFilter } from './visibility-query.ts';
 import { runSteps } from './run-steps.ts';
+import { runWebUiUrl } from '../platform/temporal/web-ui.ts';
+import type { OperationPolicies } from '../platform/module.ts';
 
 type RawExecution = proto.temporal.api.workflow.v1.IWorkflowExecutionInfo;
 
 export interface RunsDeps {
   orm: MikroORM;
   temporal: Client;
-  /** Operations whose runs may be cancelled (each module says which of its own). */
-  cancellable: ReadonlySet<string>;
+  /** Every operation's policy: which may be cancelled or retried (each module says of its own). */
+  operations: OperationPolicies;
   namespace: string;
   /** The Temporal Web UI's base URL, for each run's link; null when none is known. */
   uiUrl: string | null;
+}
+
+/** The ends after which Temporal starts a second run of a workflow ID (ALLOW_DUPLICATE_FAILED_ONLY). */
+const RETRYABLE_STATUSES = new Set(['FAILED', 'CANCELLED', 'TERMINATED', 'TIMED_OUT']);
+
+/** The arguments a run was started with, from the first event of its history. */
+async function startedWith(handle: WorkflowHandle) {
+  const history = await handle.fetchHistory();
+  const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
+  return { args: payloads.map((p) => defaultPayloadConverter.fromPayload(p)) };
 }
 
 const STATUS_PREFIX = 'WORKFLOW_EXECUTION_STATUS_';
@@ -29,11 +43,7 @@ const statusName = (status: number | null | undefined) =>
 
 /** Runs of every module, from Temporal's visibility store, in the platform's business terms. */
 export function createRunsService(deps: RunsDeps) {
-  const webUiUrl = (workflowId: string, runId: string) =>
-    deps.uiUrl
-      ? `${deps.uiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/` +
-        `${encodeURIComponent(workflowId)}/${encodeURIComponent(runId)}/history`
-      : null;
+  const webUiUrl = (workflowId: string, runId: string) => runWebUiUrl(deps, workflowId, runId);
 
   function presentRun(raw: RawExecution) {
     const attrs = decodeTypedSearchAttributes(raw.searchAttributes?.indexedFields);
@@ -47,11 +57,19 @@ export function createRunsService(deps: RunsDeps) {
       tenantId: attrs.get(TenantId) ?? null,
       actor: attrs.get(Actor) ?? null,
       status: statusName(raw.status),
+      /** Set for a run behind an approval gate: pending (awaiting approval), approved, rejected, expired. */
+      approvalState: (attrs.get(ApprovalState) as ApprovalView['state'] | undefined) ?? null,
       startedAt: isoOrNull(optionalTsToDate(raw.startTime)),
       closedAt: isoOrNull(optionalTsToDate(raw.closeTime)),
       webUiUrl: webUiUrl(workflowId, runId),
     };
   }
+
+  /** The approval a gated run shows in its memo (its plan, requester, deadline, decision). */
+  const approvalOf = (raw: RawExecution): ApprovalView | null => {
+    const field = raw.memo?.fields?.approval;
+    return field ? (defaultPayloadConverter.fromPayload(field) as ApprovalView) : null;
+  };
 
   /** The run's handle and description; 404 when Temporal knows no such run (any other failure is its own). */
   async function described(workflowId: string) {
@@ -63,7 +81,14 @@ export function createRunsService(deps: RunsDeps) {
     return { handle, desc };
   }
 
+  const allowed = (what: 'cancellable' | 'retryable') =>
+    [...deps.operations]
+      .filter(([, policy]) => policy[what])
+      .map(([operation]) => operation)
+      .sort();
+
   return {
+    described,
     /** One page of runs; the cursor is visibility's own page token, so a page never shifts under new runs. */
     async list(q: RunsFilter & { limit: number; cursor?: Uint8Array }) {
       const res = await deps.temporal.workflowService
@@ -81,7 +106,7 @@ export function createRunsService(deps: RunsDeps) {
         });
       const token = res.nextPageToken;
       return {
-        runs: (res.executions ?? []).map(presentRun),
+        runs: (res.executions ?? []).map((raw) => ({ ...presentRun(raw), approval: approvalOf(raw) })),
         nextCursor: token && token.length ? Buffer.from(token).toString('base64url') : null,
       };
     },
@@ -96,6 +121,7 @@ export function createRunsService(deps: RunsDeps) {
       return {
         ...presentRun(desc.raw.workflowExecutionInfo ?? {}),
         summary: (await desc.staticSummary()) ?? null,
+        approval: (desc.memo?.approval as ApprovalView | undefined) ?? null,
         historyLength: desc.historyLength,
         steps: runSteps(history.events ?? []),
         ...(outcome?.state === 'completed' ? { result: outcome.result } : {}),
@@ -119,13 +145,13 @@ export function createRunsService(deps: RunsDeps) {
           details: { workflowId, status: desc.status.name },
         });
       }
-      if (!operation || !deps.cancellable.has(operation)) {
+      if (!operation || !deps.operations.get(operation)?.cancellable) {
         throw new AppError(
           409,
           'RUN_NOT_CANCELLABLE',
           `A ${operation ?? 'run of this kind'} cannot be stopped halfway`,
           {
-            details: { workflowId, operation, cancellable: [...deps.cancellable].sort() },
+            details: { workflowId, operation, cancellable: allowed('cancellable') },
           },
         );
       }
@@ -139,6 +165,61 @@ export function createRunsService(deps: RunsDeps) {
         workflowId,
       });
       return { workflowId, operation, status: 'CANCEL_REQUESTED' as const };
+    },
+
+    /**
+     * Starts a run that ended without success again, with the input it was started with, under the
+     * same workflow ID (the operation's idempotency key) as a new run: Temporal accepts a second run
+     * of an ID only when the last one failed, was cancelled, terminated or timed out, so a retry can
+     * never repeat work that completed, and two operators retrying at once join one new run. Refused
+     * for a run that is still open or completed, and for an operation not declared retryable.
+     */
+    async retry(workflowId: string, reason: string, who: AuditContext) {
+      const { handle, desc } = await described(workflowId);
+      const operation = desc.typedSearchAttributes.get(Operation) ?? null;
+      const status = desc.status.name;
+      if (!RETRYABLE_STATUSES.has(status)) {
+        throw new AppError(
+          409,
+          'RUN_NOT_FAILED',
+          `Only a run that ended without success is retried; this one is ${status}`,
+          {
+            details: { workflowId, status },
+          },
+        );
+      }
+      if (!operation || !deps.operations.get(operation)?.retryable) {
+        throw new AppError(
+          409,
+          'RUN_NOT_RETRYABLE',
+          `A ${operation ?? 'run of this kind'} is not run again from here`,
+          {
+            details: { workflowId, operation, retryable: allowed('retryable') },
+          },
+        );
+      }
+      const started = await startedWith(handle);
+      const tenantId = desc.typedSearchAttributes.get(TenantId);
+      const retried = await startOrAttach(deps.temporal, {
+        workflowType: desc.type,
+        workflowId,
+        taskQueue: desc.taskQueue,
+        args: started.args,
+        labels: { operation, ...(tenantId ? { tenantId } : {}), actor: actorLabel(who) },
+        memo: { ...desc.memo, retryOf: desc.runId, retryReason: reason },
+        summary: `Retry of ${operation}`,
+      });
+      const { runId } = await retried.describe();
+      await appendAudit(deps.orm.em.fork() as EntityManager, who, {
+        action: 'run.retry',
+        resourceType: 'run',
+        resourceId: workflowId,
+        outcome: 'success',
+        before: { runId: desc.runId, status },
+        after: { reason, operation, runId },
+        workflowId,
+      });
+      return { workflowId, operation, runId, retryOf: desc.runId, status: 'RUNNING' as const };
     },
   };
 }

@@ -1,3 +1,5 @@
+import type { ApprovalState } from '../platform/approvals/approval.contract.ts';
+
 /** The run statuses the runs API filters by, as Temporal's visibility names them. */
 export const RUN_STATUSES = {
   RUNNING: 'Running',
@@ -17,6 +19,8 @@ export interface RunsFilter {
   status?: RunStatus;
   from?: Date;
   to?: Date;
+  /** Runs behind an approval gate, by the state of their approval. */
+  approvalState?: ApprovalState;
 }
 
 /**
@@ -36,6 +40,7 @@ export function runsQuery(f: RunsFilter): string {
   if (f.operation) parts.push(`Operation = ${literal('operation', f.operation)}`);
   if (f.tenantId) parts.push(`TenantId = ${literal('tenantId', f.tenantId)}`);
   if (f.actor) parts.push(`Actor = ${literal('actor', f.actor)}`);
+  if (f.approvalState) parts.push(`ApprovalState = ${literal('approvalState', f.approvalState)}`);
   if (f.status) parts.push(`ExecutionStatus = '${RUN_STATUSES[f.status]}'`);
   if (f.from) parts.push(`StartTime >= '${f.from.toISOString()}'`);
   if (f.to) parts.push(`StartTime <= '${f.to.toISOString()}'`);

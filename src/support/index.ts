@@ -22,6 +22,7 @@ export const supportModule: ModuleManifest = {
     ];
   },
   workflows: [],
+  operations: {},
   envelopes: {
     // spec 001 admin API: { success: false, error: "<message>" } (+ details for invalid input)
     support: (e) => ({ success: false, error: e.message, ...(e.details ? { details: e.details } : {}) }),

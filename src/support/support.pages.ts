@@ -1,32 +1,7 @@
-// Server-rendered admin pages: no script, so they work with a strict CSP and
-// with assistive technology. Every value is escaped.
+// The support admin's pages (spec 001), on the platform's page layout.
+import { escapeHtml, layout } from '../platform/http/pages.ts';
 
-const escapeHtml = (s: unknown) =>
-  String(s ?? '').replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
-
-export const PAGE_HEADERS = {
-  'Content-Type': 'text/html; charset=utf-8',
-  'Content-Security-Policy':
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'same-origin',
-  'Cache-Control': 'no-store',
-};
-
-const STYLE = `body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem;color:#111}
-label{display:block;margin:.8rem 0 .2rem}input{font-size:1rem;padding:.4rem;width:18rem}
-button{font-size:1rem;padding:.4rem 1rem;margin-top:1rem}table{border-collapse:collapse;width:100%}
-th,td{text-align:left;padding:.4rem;border-bottom:1px solid #ccc}.error{color:#a00;font-weight:600}
-.killed{color:#a00;font-weight:600}header{display:flex;justify-content:space-between;align-items:center}`;
-
-function layout(title: string, body: string) {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`;
-}
+export { PAGE_HEADERS } from '../platform/http/pages.ts';
 
 export function loginPage(error?: string, username = '') {
   return layout(

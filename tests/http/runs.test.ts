@@ -11,6 +11,7 @@ import {
 } from '../support/faults.ts';
 import { operatorKeyWith } from '../support/dispatch.ts';
 import { opsWorkflowId } from '../../src/control/ops-execute.contract.ts';
+import { runSearchAttributes } from '../../src/platform/temporal/search-attributes.ts';
 
 // The runs API reads Temporal's visibility store: what the Web UI shows, in the platform's terms.
 let t: TestContext;
@@ -53,6 +54,9 @@ describe('GET /api/admin/runs', () => {
       tenantId: c.id,
       actor: expect.stringMatching(/^operator-key:/),
       status: 'COMPLETED',
+      // A deletion without an approval step (APPROVALS is off here).
+      approvalState: null,
+      approval: null,
       startedAt: expect.stringMatching(/Z$/),
       closedAt: expect.stringMatching(/Z$/),
       webUiUrl: `${UI}/namespaces/default/workflows/${encodeURIComponent(c.deleteWorkflowId)}/${run.runId}/history`,
@@ -179,5 +183,112 @@ describe('POST /api/admin/runs/:workflowId/cancel', () => {
     expect(noReason.status).toBe(400);
     expect(JSON.stringify(noReason.body.error)).toContain('reason');
     expect((await cancel('no-such-run')).status).toBe(404);
+  });
+});
+
+describe('POST /api/admin/runs/:workflowId/retry', () => {
+  const retry = (workflowId: string, body: object = { reason: 'payment switched off, try again' }) =>
+    t.api.post(`/api/admin/runs/${encodeURIComponent(workflowId)}/retry`).send(body);
+  const retryAudits = (workflowId: string) =>
+    t.sql(`select actor_id, before, after from audit_event where action = 'run.retry' and resource_id = ?`, [
+      workflowId,
+    ]);
+  /** A real run on a task queue no worker polls: it stays open, and nothing of it ever executes. */
+  const unpolledRun = (operation: string) =>
+    t.temporal.client.workflow.start(operation === 'refund' ? 'refundPaymentWorkflow' : 'deleteClientWorkflow', {
+      workflowId: uniqueId(`${operation}:retry-test`),
+      taskQueue: uniqueId('nobody-polls'),
+      args: [{}],
+      typedSearchAttributes: runSearchAttributes({ operation, actor: 'test' }),
+    });
+
+  test('a deletion refused by a safety check runs again once the cause is fixed, as a new run of its ID', async () => {
+    const c = await seedClient(t, { opsAlertsMuted: true, paymentActive: true, records: 1 });
+    const refused = await t.api.delete(`/api/admin/clients/${c.id}`).send({ confirmBusinessName: c.businessName });
+    expect(refused.status).toBe(400);
+    const failed = await t.temporal.client.workflow.getHandle(c.deleteWorkflowId).describe();
+    expect(failed.status.name).toBe('FAILED');
+
+    await t.sql(`update client set payment_active = false where id = ?`, [c.id]);
+    const res = await retry(c.deleteWorkflowId);
+    expect(res.status).toBe(202);
+    expect(res.body.data).toMatchObject({
+      workflowId: c.deleteWorkflowId,
+      operation: 'client-delete',
+      retryOf: failed.runId,
+      status: 'RUNNING',
+    });
+    expect(res.body.data.runId).not.toBe(failed.runId);
+
+    const result = await t.temporal.client.workflow.getHandle(c.deleteWorkflowId).result();
+    expect(result).toMatchObject({ clientId: c.id, businessName: c.businessName });
+    expect(await t.sql(`select 1 from client where id = ?`, [c.id])).toEqual([]);
+    const [audit] = await retryAudits(c.deleteWorkflowId);
+    expect(audit).toMatchObject({
+      before: { runId: failed.runId, status: 'FAILED' },
+      after: { reason: 'payment switched off, try again', operation: 'client-delete', runId: res.body.data.runId },
+    });
+    const detail = await t.api.get(`/api/admin/runs/${encodeURIComponent(c.deleteWorkflowId)}`);
+    expect(detail.body.data).toMatchObject({ status: 'COMPLETED', runId: res.body.data.runId });
+  });
+
+  test('two operators retrying one failed run at once start one new run between them', async () => {
+    const c = await seedClient(t, { opsAlertsMuted: true, paymentActive: true, records: 1 });
+    await t.api.delete(`/api/admin/clients/${c.id}`).send({ confirmBusinessName: c.businessName });
+    await t.sql(`update client set payment_active = false where id = ?`, [c.id]);
+    const answers = await Promise.all([retry(c.deleteWorkflowId), retry(c.deleteWorkflowId)]);
+    const accepted = answers.filter((a) => a.status === 202);
+    // Either both joined the one new run, or the second found it already open (409 RUN_NOT_FAILED).
+    expect(accepted.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(accepted.map((a) => a.body.data.runId)).size).toBe(1);
+    for (const a of answers.filter((x) => x.status !== 202)) expect(a.body.error.code).toBe('RUN_NOT_FAILED');
+    await t.temporal.client.workflow.getHandle(c.deleteWorkflowId).result();
+    const runs = await listed(`tenantId=${c.id}&operation=client-delete`, 2);
+    expect(runs.map((r) => r.status).sort()).toEqual(['COMPLETED', 'FAILED']);
+  });
+
+  test('a completed run is never run again: 409 RUN_NOT_FAILED, nothing audited', async () => {
+    const c = await deleted();
+    const res = await retry(c.deleteWorkflowId);
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({
+      success: false,
+      error: { code: 'RUN_NOT_FAILED', details: { status: 'COMPLETED' } },
+    });
+    expect(await retryAudits(c.deleteWorkflowId)).toEqual([]);
+  });
+
+  test('an open run is not retried; an operation not declared retryable is refused, naming the others', async () => {
+    const open = await unpolledRun('client-delete');
+    const running = await retry(open.workflowId);
+    expect(running.status).toBe(409);
+    expect(running.body.error).toMatchObject({ code: 'RUN_NOT_FAILED', details: { status: 'RUNNING' } });
+    await open.terminate('test over');
+
+    const refund = await unpolledRun('refund');
+    await refund.terminate('declined by the bank');
+    const res = await retry(refund.workflowId);
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: 'RUN_NOT_RETRYABLE', details: { operation: 'refund' } });
+    expect(res.body.error.details.retryable).toEqual(expect.arrayContaining(['client-delete', 'ops.tenant.bootstrap']));
+    expect(res.body.error.details.retryable).not.toContain('refund');
+    const runs = await t.temporal.client.workflow.list({ query: `WorkflowId = '${refund.workflowId}'` });
+    let n = 0;
+    for await (const _ of runs) n++;
+    expect(n).toBe(1);
+    expect(await retryAudits(refund.workflowId)).toEqual([]);
+  });
+
+  test('a viewer may not retry (403); a reason is required (400); an unknown run is 404', async () => {
+    const viewer = await operatorKeyWith(t, 'viewer');
+    const asViewer = await t.anonymous
+      .post('/api/admin/runs/some-run/retry')
+      .set('Authorization', `Bearer ${viewer}`)
+      .send({ reason: 'x' });
+    expect(asViewer.status).toBe(403);
+    const noReason = await retry('some-run', { reason: '' });
+    expect(noReason.status).toBe(400);
+    expect(JSON.stringify(noReason.body.error)).toContain('reason');
+    expect((await retry('no-such-run')).status).toBe(404);
   });
 });

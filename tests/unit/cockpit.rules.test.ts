@@ -4,6 +4,8 @@ import {
   isTerminalStall,
   paymentBlockAlert,
   poolEmptyAlert,
+  runStuckAlert,
+  runsPastSla,
   stuckClientAlert,
   stuckSeverity,
 } from '../../src/cockpit/alerts.rules.ts';
@@ -86,6 +88,44 @@ describe('alert rules', () => {
       alertType: 'POOL_EMPTY',
       severity: 'CRITICAL',
       resourceId: 'twilio-number-pool',
+    });
+  });
+});
+
+describe('RUN_STUCK rules', () => {
+  const run = (operation: string, minutesAgo: number, now: number) => ({
+    workflowId: `${operation}:x`,
+    runId: `run-${operation}`,
+    operation,
+    tenantId: 'acme',
+    startedAt: new Date(now - minutesAgo * 60_000),
+  });
+  const now = Date.parse('2026-12-01T12:00:00Z');
+
+  test('a run is stuck once it has been open for its own operation SLA; operations without one never are', () => {
+    const runs = [run('refund', 15, now), run('refund-ish', 600, now), run('assign', 1, now)];
+    const past = runsPastSla(runs, { refund: 15 * 60_000, assign: 2 * 60_000 }, now);
+    expect(past.map((p) => p.run.operation)).toEqual(['refund']);
+    expect(past[0]).toMatchObject({ openMs: 15 * 60_000, slaMs: 15 * 60_000 });
+  });
+
+  test('the alert is keyed by the run, graded by multiples of the SLA, and links the run', () => {
+    const r = run('refund', 40, now);
+    const a = runStuckAlert(r, 40 * 60_000, 15 * 60_000, 'http://ui/run');
+    expect(a).toEqual({
+      alertType: 'RUN_STUCK',
+      alertKey: 'run_stuck_run-refund',
+      severity: 'HIGH',
+      resourceId: 'refund:x',
+      metadata: {
+        operation: 'refund',
+        tenantId: 'acme',
+        runId: 'run-refund',
+        startedAt: '2026-12-01T11:20:00.000Z',
+        slaMinutes: 15,
+        minutesOpen: 40,
+        webUiUrl: 'http://ui/run',
+      },
     });
   });
 });

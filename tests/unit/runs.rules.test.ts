@@ -1,6 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
 import { runsQuery } from '../../src/runs/visibility-query.ts';
 import { runSteps } from '../../src/runs/run-steps.ts';
+import { operationPolicies } from '../../src/platform/module.ts';
+import { MODULES } from '../../src/modules.ts';
+import { approvalProblems, needsApproval, parseApprovals } from '../../src/platform/approvals/approvals-config.ts';
+import { loadConfig } from '../../src/platform/config.ts';
 
 describe('the runs filter as a visibility query', () => {
   test('every condition ANDed by the platform search attributes, status and start time', () => {
@@ -60,5 +64,54 @@ describe("a run's steps from its history", () => {
         outcome: 'failed',
       },
     ]);
+  });
+});
+
+describe("the modules' operation policies", () => {
+  const ops = operationPolicies(MODULES);
+
+  test('every operation has an SLA; only runs safe to repeat after a failure may be retried from the console', () => {
+    for (const [operation, policy] of ops) expect([operation, policy.slaMs > 0]).toEqual([operation, true]);
+    const retryable = [...ops].filter(([, p]) => p.retryable).map(([o]) => o);
+    expect(retryable).toEqual(expect.arrayContaining(['client-delete', 'ops.tenant.bootstrap']));
+    // Money and phone calls are never run twice from here: their own endpoints start a new one.
+    for (const never of ['refund', 'call', 'assign']) expect(ops.get(never)?.retryable).toBeUndefined();
+    expect([...ops].filter(([, p]) => p.cancellable).map(([o]) => o)).toEqual(['webhook']);
+  });
+
+  test('an operation two modules both declare is refused when the platform assembles them', () => {
+    const twice = [
+      { name: 'a', operations: { refund: { slaMs: 1 } } },
+      { name: 'b', operations: { refund: { slaMs: 2 } } },
+    ];
+    expect(() => operationPolicies(twice)).toThrow('operation refund is declared twice (module b)');
+  });
+});
+
+describe('APPROVALS', () => {
+  test('names the operations that wait for a second operator; every entry it cannot read is named', () => {
+    expect(parseApprovals('client-delete')).toEqual({ rules: [{ operation: 'client-delete' }], problems: [] });
+    expect(parseApprovals('')).toEqual({ rules: [], problems: [] });
+    const bad = parseApprovals('client-delete, refund>=10000 ,refund>=ten');
+    expect(bad.rules).toEqual([{ operation: 'client-delete' }, { operation: 'refund', minAmountPence: 10_000 }]);
+    expect(bad.problems).toEqual(['"refund>=ten" is not <operation> or <operation>>=<amount in pence>']);
+    expect(() => loadConfig({ APPROVALS: 'client-delete;refund' })).toThrow(/APPROVALS/);
+  });
+
+  test('an operation whose workflow has no approval step is refused, naming those that have one', () => {
+    const ops = operationPolicies(MODULES);
+    expect(approvalProblems([{ operation: 'client-delete' }], ops)).toEqual([]);
+    expect(approvalProblems([{ operation: 'call' }], ops)).toEqual([
+      '"call" has no approval step (operations that do: client-delete)',
+    ]);
+  });
+
+  test('a threshold applies to amounts at or above it only', () => {
+    const rules = [{ operation: 'refund', minAmountPence: 10_000 }];
+    expect(needsApproval(rules, 'refund', 10_000)).toBe(true);
+    expect(needsApproval(rules, 'refund', 9_999)).toBe(false);
+    expect(needsApproval(rules, 'refund')).toBe(false);
+    expect(needsApproval([{ operation: 'client-delete' }], 'client-delete')).toBe(true);
+    expect(needsApproval([{ operation: 'client-delete' }], 'refund', 1)).toBe(false);
   });
 });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { createTestContext, type TestContext } from '../support/context.ts';
 import { resetData, seedClient, uniqueId } from '../support/factories.ts';
+import { waitFor } from '../support/faults.ts';
+import { runSearchAttributes } from '../../src/platform/temporal/search-attributes.ts';
 import { scheduleIdFor } from '../../src/cockpit/alert-schedule.ts';
 import type { detectAlertsWorkflow } from '../../workflows/cockpit/detect-alerts.workflow.ts';
 
@@ -18,11 +20,11 @@ beforeEach(async () => {
   await t.sql(`insert into phone_number (phone_number, status) values ('+447700900999', 'AVAILABLE')`);
 });
 
-const detect = () =>
+const detect = (runSlasMs?: Record<string, number>) =>
   t.temporal.client.workflow.execute<typeof detectAlertsWorkflow>('detectAlertsWorkflow', {
     workflowId: uniqueId('alerts-detect-test'),
     taskQueue: t.env.taskQueue,
-    args: [{ stuckThresholdMs: DAY_MS }],
+    args: [{ stuckThresholdMs: DAY_MS, ...(runSlasMs ? { runSlasMs } : {}) }],
   });
 const openAlerts = (type: string) =>
   t.sql(
@@ -124,6 +126,57 @@ describe('POOL_EMPTY', () => {
   });
 });
 
+describe('RUN_STUCK', () => {
+  /** A real run on a task queue no worker polls: it stays open, as a run stuck on a dead dependency does. */
+  const openRun = (operation: string, tenantId: string) =>
+    t.temporal.client.workflow.start('deleteClientWorkflow', {
+      workflowId: uniqueId(`${operation}:stuck`),
+      taskQueue: uniqueId('nobody-polls'),
+      args: [{}],
+      typedSearchAttributes: runSearchAttributes({ operation, tenantId, actor: 'test' }),
+    });
+
+  test('raises one alert per run open past its SLA, graded by how far past, and never a second for it', async () => {
+    // Operations of this test alone, so runs of tests running beside it are not counted.
+    const slow = uniqueId('op-slow');
+    const fast = uniqueId('op-fast');
+    const muted = await seedClient(t, { opsAlertsMuted: true });
+    const stuck = await openRun(slow, 'tenant-a');
+    const mutedRun = await openRun(slow, muted.id);
+    const withinSla = await openRun(fast, 'tenant-b');
+    await waitFor(async () => {
+      const listed = await t.temporal.client.workflow.count(`Operation IN ('${slow}', '${fast}')`);
+      return listed.count === 3;
+    }, 'visibility to list the three runs');
+    await new Promise((r) => setTimeout(r, 50));
+    const slas = { [slow]: 10, [fast]: DAY_MS };
+
+    expect((await detect(slas)).raised.RUN_STUCK).toBe(1);
+    const alerts = await t.sql(`select * from alert_log where alert_type = 'RUN_STUCK' and resource_id in (?)`, [
+      [stuck.workflowId, mutedRun.workflowId, withinSla.workflowId],
+    ]);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      resource_id: stuck.workflowId,
+      alert_key: `run_stuck_${stuck.firstExecutionRunId}`,
+      severity: 'CRITICAL',
+      metadata: { operation: slow, tenantId: 'tenant-a', runId: stuck.firstExecutionRunId },
+    });
+    // On the cockpit's alert log, like the others.
+    const listed = await t.api.get(`/api/admin/alerts?alertType=RUN_STUCK&resourceId=${stuck.workflowId}`);
+    expect(listed.body.data.alerts).toEqual([expect.objectContaining({ alertType: 'RUN_STUCK' })]);
+
+    expect((await detect(slas)).raised.RUN_STUCK).toBe(0);
+    // Once per run: resolving it does not make the same run alert again.
+    await t.sql(`update alert_log set resolved_at = now() where alert_type = 'RUN_STUCK' and resource_id = ?`, [
+      stuck.workflowId,
+    ]);
+    expect((await detect(slas)).raised.RUN_STUCK).toBe(0);
+    expect(await t.sql(`select 1 from alert_log where resource_id = ?`, [stuck.workflowId])).toHaveLength(1);
+    await Promise.all([stuck, mutedRun, withinSla].map((h) => h.terminate('test over')));
+  });
+});
+
 test('the worker creates the detection schedule with its interval and search attributes', async () => {
   const desc = await t.temporal.client.schedule.getHandle(scheduleIdFor(t.env.taskQueue)).describe();
   expect(desc.action.type).toBe('startWorkflow');
@@ -131,4 +184,11 @@ test('the worker creates the detection schedule with its interval and search att
   expect((desc.action as any).taskQueue).toBe(t.env.taskQueue);
   expect(desc.spec.intervals?.[0].every).toBe(8760 * 3_600_000);
   expect(desc.policies.overlap).toBe('SKIP');
+  // Every module's SLAs, from the manifests.
+  expect((desc.action as any).args[0].runSlasMs).toMatchObject({
+    'client-delete': 5 * 60_000,
+    refund: 15 * 60_000,
+    call: 3_600_000,
+    'ops.tenant.bootstrap': 10 * 60_000,
+  });
 });

@@ -6,6 +6,7 @@ import {
   type DeleteClientResult,
 } from '../../src/cockpit/client-delete.contract.ts';
 import { dbStep, localDbStep, transactionalStep } from '../presets.ts';
+import { approvalGate } from '../approval.ts';
 
 // The read-only pre-flight runs as a local activity: no round trip through the
 // server for a step that is safe to repeat.
@@ -13,6 +14,10 @@ import { dbStep, localDbStep, transactionalStep } from '../presets.ts';
 const { checkClientDeletable } = proxyLocalActivities<CockpitActivities>({
   ...localDbStep,
   summary: "Safety checks (the spec's five)",
+});
+const { planClientDeletion } = proxyLocalActivities<CockpitActivities>({
+  ...localDbStep,
+  summary: 'Plan for the approver: what would be deleted (reads only)',
 });
 const { recordAuditEvent } = proxyActivities<CockpitActivities>({
   ...dbStep,
@@ -25,12 +30,17 @@ const { deleteClientData } = proxyActivities<CockpitActivities>({
 
 /**
  * client-delete:<id>:<incarnation>. Safety checks first (nothing touched if any
- * fails), then one transaction that deletes everything or nothing.
+ * fails), then (when approvals are on) the approver's decision, then one
+ * transaction that deletes everything or nothing.
  */
 export async function deleteClientWorkflow(input: DeleteClientRequest): Promise<DeleteClientResult> {
   const request: DeleteClientInput = { ...input, workflowId: workflowInfo().workflowId };
+  const gate = input.approval ? approvalGate(input.approval) : null;
 
   await checkClientDeletable(request);
+  // With approvals on: a second operator sees the plan and decides before anything is touched.
+  // The transaction re-checks every safety rule, so a change made while it waited still stops it.
+  if (gate) await gate.awaitDecision(await planClientDeletion(request));
 
   try {
     return await deleteClientData(request);

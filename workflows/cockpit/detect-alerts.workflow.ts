@@ -5,9 +5,10 @@ import { dbStep } from '../presets.ts';
 const { detectStuckClients } = proxyActivities<CockpitActivities>({ ...dbStep, summary: 'Detect STUCK_CLIENT' });
 const { detectPaymentBlocks } = proxyActivities<CockpitActivities>({ ...dbStep, summary: 'Detect PAYMENT_BLOCK' });
 const { detectPoolEmpty } = proxyActivities<CockpitActivities>({ ...dbStep, summary: 'Detect POOL_EMPTY' });
+const { detectStuckRuns } = proxyActivities<CockpitActivities>({ ...dbStep, summary: 'Detect RUN_STUCK' });
 
 export interface DetectionResult {
-  raised: { STUCK_CLIENT: number; PAYMENT_BLOCK: number; POOL_EMPTY: number };
+  raised: { STUCK_CLIENT: number; PAYMENT_BLOCK: number; POOL_EMPTY: number; RUN_STUCK: number };
 }
 
 /** Run by the alert schedule: each alert type is its own step in the Web UI. */
@@ -15,5 +16,6 @@ export async function detectAlertsWorkflow(input: DetectionInput): Promise<Detec
   const STUCK_CLIENT = await detectStuckClients(input);
   const PAYMENT_BLOCK = await detectPaymentBlocks();
   const POOL_EMPTY = await detectPoolEmpty();
-  return { raised: { STUCK_CLIENT, PAYMENT_BLOCK, POOL_EMPTY } };
+  const RUN_STUCK = input.runSlasMs ? await detectStuckRuns(input.runSlasMs) : 0;
+  return { raised: { STUCK_CLIENT, PAYMENT_BLOCK, POOL_EMPTY, RUN_STUCK } };
 }

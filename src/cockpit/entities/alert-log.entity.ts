@@ -2,7 +2,7 @@ import { defineEntity, p } from '@mikro-orm/core';
 import { SEVERITIES } from '../../tenants/entities/index.ts';
 import { textId } from '../../platform/db/base-properties.ts';
 
-export const ALERT_TYPES = ['STUCK_CLIENT', 'PAYMENT_BLOCK', 'POOL_EMPTY'] as const;
+export const ALERT_TYPES = ['STUCK_CLIENT', 'PAYMENT_BLOCK', 'POOL_EMPTY', 'RUN_STUCK'] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 
 /**

@@ -26,6 +26,9 @@ export interface AuditRecord {
 
 const USER_AGENT_MAX = 512;
 
+/** Who acted, as runs carry it in their Actor search attribute and as a scoped key's caller (`kind:name`). */
+export const actorLabel = (who: Pick<AuditContext, 'actorType' | 'actorId'>) => `${who.actorType}:${who.actorId}`;
+
 export function auditContextFrom(ctx: Context): AuditContext {
   const { principal, requestId } = (ctx as OpsContext).state;
   return {

@@ -4,8 +4,10 @@ import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } 
 export const Operation = defineSearchAttributeKey('Operation', SearchAttributeType.KEYWORD);
 export const TenantId = defineSearchAttributeKey('TenantId', SearchAttributeType.KEYWORD);
 export const Actor = defineSearchAttributeKey('Actor', SearchAttributeType.KEYWORD);
+/** Set by a run that waits for an approval: pending, then approved, rejected or expired. */
+export const ApprovalState = defineSearchAttributeKey('ApprovalState', SearchAttributeType.KEYWORD);
 
-export const SEARCH_ATTRIBUTE_NAMES = [Operation.name, TenantId.name, Actor.name] as const;
+export const SEARCH_ATTRIBUTE_NAMES = [Operation.name, TenantId.name, Actor.name, ApprovalState.name] as const;
 
 export interface RunLabels {
   operation: string;

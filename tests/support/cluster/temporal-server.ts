@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { TUNED_DYNAMIC_CONFIG } from '../../../src/platform/launch/temporal-dev-server.ts';
@@ -78,6 +79,25 @@ export async function startTemporalCluster(opts: {
   await setUpSchemas(pg, certs.ca, 'temporal');
   opts.log(`temporal schemas set up in ${Date.now() - started} ms`);
 
+  // The server's first start on a loaded machine has been seen to exit before serving (its cause is
+  // logged): it is started again on fresh ports, at most three times, before the tier gives up.
+  for (let attempt = 1; ; attempt++) {
+    const server = await spawnServer(opts, attempt);
+    const up = await server.serving();
+    if (up) return server;
+    await server.stop();
+    if (attempt === 3) throw new Error(`the temporal server did not start: ${server.cause()}`);
+    opts.log(`temporal server exited at start (attempt ${attempt}): ${server.cause()}; starting it again`);
+  }
+}
+
+/** One server process on fresh ports; `serving()` says whether its frontend accepts connections. */
+async function spawnServer(
+  opts: { dir: string; pg: PgServer; certs: ClusterCerts; serverName: string; log: (m: string) => void },
+  attempt: number,
+) {
+  const { certs, pg } = opts;
+  const dir = join(opts.dir, `start-${attempt}`);
   const port = {} as Record<string, number>;
   for (const name of ['frontend', 'frontendHttp', 'history', 'matching', 'worker']) port[name] = await freeLowPort();
   for (const name of ['frontendM', 'historyM', 'matchingM', 'workerM']) port[name] = await freeLowPort();
@@ -87,8 +107,8 @@ export async function startTemporalCluster(opts: {
       membershipPort: ${membership}
       bindOnLocalHost: true${http ? `\n      httpPort: ${http}` : ''}`;
 
-  mkdirSync(join(opts.dir, 'config', 'dynamicconfig'), { recursive: true });
-  const dynamicConfig = join(opts.dir, 'config', 'dynamicconfig', 'development.yaml');
+  mkdirSync(join(dir, 'config', 'dynamicconfig'), { recursive: true });
+  const dynamicConfig = join(dir, 'config', 'dynamicconfig', 'development.yaml');
   writeFileSync(
     dynamicConfig,
     Object.entries(TUNED_DYNAMIC_CONFIG)
@@ -96,7 +116,7 @@ export async function startTemporalCluster(opts: {
       .join(''),
   );
   writeFileSync(
-    join(opts.dir, 'config', 'development.yaml'),
+    join(dir, 'config', 'development.yaml'),
     `log:
   stdout: true
   level: warn
@@ -163,24 +183,61 @@ dynamicConfigClient:
 
   const child: ChildProcess = spawn(
     bin('TEMPORAL_SERVER_BIN', 'temporal-server'),
-    ['--root', opts.dir, '--config', 'config', '--env', 'development', '--allow-no-auth', 'start'],
+    ['--root', dir, '--config', 'config', '--env', 'development', '--allow-no-auth', 'start'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   const keep = (d: Buffer) => {
-    output = (output + String(d)).slice(-6000);
+    output = (output + String(d)).slice(-50_000);
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   let stopping = false;
+  let exited = false;
   child.once('exit', (code) => {
-    if (!stopping) opts.log(`temporal server exited (${code}): ${output.slice(-1500)}`);
+    exited = true;
+    if (!stopping) opts.log(`temporal server exited (${code}): ${firstError(output)}`);
   });
   return {
     address: `127.0.0.1:${port.frontend}`,
+    cause: () => firstError(output),
+    /** True once the frontend accepts TCP connections; false if the process exits first. */
+    serving: async () => {
+      const deadline = Date.now() + 120_000;
+      while (!exited && Date.now() < deadline) {
+        if (await accepts(port.frontend)) return true;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      return false;
+    },
     stop: async () => {
       stopping = true;
-      await stopChild(child, 'SIGTERM');
+      if (!exited) await stopChild(child, 'SIGTERM');
     },
   };
+}
+
+const accepts = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
+/** The server's last error or fatal log line (its JSON's msg and error), without the stack trace. */
+function firstError(output: string): string {
+  const lines = output.split('\n').reverse();
+  for (const line of lines) {
+    try {
+      const entry = JSON.parse(line) as { level?: string; msg?: string; error?: string };
+      if (entry.level === 'fatal' || entry.level === 'error' || entry.level === 'dpanic')
+        return `${entry.msg ?? ''}: ${entry.error ?? ''}`;
+    } catch {
+      // not a JSON log line
+    }
+  }
+  return output.slice(-1500);
 }

@@ -8,6 +8,7 @@ import { Migration20261201020000_operator_identity } from './Migration2026120102
 import { Migration20261201030000_answers_as_sent } from './Migration20261201030000_answers_as_sent.ts';
 import { Migration20261201040000_dispatch } from './Migration20261201040000_dispatch.ts';
 import { Migration20261201050000_caller } from './Migration20261201050000_caller.ts';
+import { Migration20261201060000_run_stuck_alerts } from './Migration20261201060000_run_stuck_alerts.ts';
 
 /** Every committed migration, in order. Listed explicitly so no file globbing happens at run time. */
 export const migrationsList = [
@@ -21,4 +22,5 @@ export const migrationsList = [
   { name: 'Migration20261201030000_answers_as_sent', class: Migration20261201030000_answers_as_sent },
   { name: 'Migration20261201040000_dispatch', class: Migration20261201040000_dispatch },
   { name: 'Migration20261201050000_caller', class: Migration20261201050000_caller },
+  { name: 'Migration20261201060000_run_stuck_alerts', class: Migration20261201060000_run_stuck_alerts },
 ];
