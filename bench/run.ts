@@ -28,6 +28,7 @@ import { clientDeleteWorkflowId } from '../src/cockpit/client-delete.contract.ts
 import { freePort } from '../src/platform/launch/free-port.ts';
 import { dispatchReport, ordersFloorApp, seedOrders } from './dispatch.ts';
 import { callerReport, callsFloorApp, seedCalls } from './caller.ts';
+import { runsBenchEnabled, runsReport } from './runs.ts';
 
 /**
  * `npm run bench` / `./ops bench`: cockpit latency against floors measured in the
@@ -329,6 +330,11 @@ async function main() {
       });
     }
 
+    let runsRatios: Record<string, number> = {};
+    if (!WORKFLOWS_MODE && runsBenchEnabled()) {
+      runsRatios = await runsReport({ client: temporal.client, apiUrl: api.url, auth, reads: READS, get });
+    }
+
     const bareRun = await measure(DELETES, 5, async (i) => {
       await temporal.client.workflow.execute('bareWorkflow', {
         workflowId: `bench-floor-${i}-${Date.now()}`,
@@ -423,7 +429,8 @@ async function main() {
       );
     }
     console.log(`${'full bootstrap p50 (target ≤ 150 ms)'.padEnd(44)} ${fmt(full.p50)}`);
-    if (DISPATCH || CALLER) console.log(JSON.stringify({ ...dispatchRatios, ...callerRatios }));
+    if (DISPATCH || CALLER || Object.keys(runsRatios).length)
+      console.log(JSON.stringify({ ...dispatchRatios, ...callerRatios, ...runsRatios }));
     console.log('');
     if (engines) await workflowsReport(engines, { floor, deletes, full, replay });
     for (const [name, xs] of activityTimes) {

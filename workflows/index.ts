@@ -6,3 +6,5 @@ export { refundPaymentWorkflow } from './dispatch/refund-payment.workflow.ts';
 export { deliverWebhookWorkflow } from './dispatch/deliver-webhook.workflow.ts';
 export { sweepWebhookOutboxWorkflow } from './dispatch/sweep-webhook-outbox.workflow.ts';
 export { placeOutboundCall } from './caller/place-outbound-call.workflow.ts';
+export { deliverRunCallbackWorkflow } from './runs/deliver-run-callback.workflow.ts';
+export { bulkRunsWorkflow } from './runs/bulk-runs.workflow.ts';

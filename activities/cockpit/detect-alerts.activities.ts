@@ -13,7 +13,8 @@ import {
   type OpenRun,
 } from '../../src/cockpit/alerts.rules.ts';
 import type { Client } from '@temporalio/client';
-import { Operation, TenantId } from '../../src/platform/temporal/search-attributes.ts';
+import { ApprovalState, TenantId } from '../../src/platform/temporal/search-attributes.ts';
+import { visibilityLiteral } from '../../src/platform/temporal/visibility-literal.ts';
 import { runWebUiUrl } from '../../src/platform/temporal/web-ui.ts';
 import { ALERTS_DETECT, type DetectionInput } from '../../src/cockpit/alerts-detect.contract.ts';
 
@@ -32,8 +33,8 @@ async function raiseAlert(em: EntityManager, a: NewAlert): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** At most this many open runs are read per detection; older ones come first in the next pass. */
-const OPEN_RUNS_SCANNED = 2_000;
+/** At most this many open runs past its SLA are read per operation and detection (the newest first). */
+const OPEN_RUNS_SCANNED = 500;
 
 export function createDetectAlertsActivities(deps: {
   orm: MikroORM;
@@ -43,16 +44,19 @@ export function createDetectAlertsActivities(deps: {
 }) {
   const log = deps.logger.child({ module: 'cockpit', op: ALERTS_DETECT.operation });
 
-  /** Open runs started before `before`, from Temporal's visibility, with the platform's labels. */
-  async function openRunsStartedBefore(before: Date): Promise<OpenRun[]> {
+  /**
+   * Open runs of `operation` started before `before`, from Temporal's visibility. A run waiting for
+   * an approval is waiting for a person (its own deadline ends it), not stuck.
+   */
+  async function openRunsStartedBefore(operation: string, before: Date): Promise<OpenRun[]> {
     const runs: OpenRun[] = [];
-    const query = `ExecutionStatus = 'Running' AND StartTime < '${before.toISOString()}'`;
-    for await (const r of deps.client.workflow.list({ query, pageSize: 500 })) {
-      const operation = r.typedSearchAttributes.get(Operation);
-      if (operation) {
-        const tenantId = r.typedSearchAttributes.get(TenantId) ?? null;
-        runs.push({ workflowId: r.workflowId, runId: r.runId, operation, tenantId, startedAt: r.startTime });
-      }
+    const query =
+      `ExecutionStatus = 'Running' AND Operation = ${visibilityLiteral(operation)} ` +
+      `AND StartTime < '${before.toISOString()}'`;
+    for await (const r of deps.client.workflow.list({ query, pageSize: 100 })) {
+      if (r.typedSearchAttributes.get(ApprovalState) === 'pending') continue;
+      const tenantId = r.typedSearchAttributes.get(TenantId) ?? null;
+      runs.push({ workflowId: r.workflowId, runId: r.runId, operation, tenantId, startedAt: r.startTime });
       if (runs.length >= OPEN_RUNS_SCANNED) break;
     }
     return runs;
@@ -124,10 +128,11 @@ export function createDetectAlertsActivities(deps: {
      * client with muted alerts is skipped, like that client's other alerts.
      */
     async detectStuckRuns(slasMs: Record<string, number>): Promise<number> {
-      const slas = Object.values(slasMs);
-      if (!slas.length) return 0;
       const now = Date.now();
-      const stuck = runsPastSla(await openRunsStartedBefore(new Date(now - Math.min(...slas))), slasMs, now);
+      const open: OpenRun[] = [];
+      for (const [operation, slaMs] of Object.entries(slasMs))
+        open.push(...(await openRunsStartedBefore(operation, new Date(now - slaMs))));
+      const stuck = runsPastSla(open, slasMs, now);
       if (!stuck.length) return 0;
       const em = deps.orm.em.fork();
       const tenants = [...new Set(stuck.flatMap((s) => (s.run.tenantId ? [s.run.tenantId] : [])))];

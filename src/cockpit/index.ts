@@ -27,7 +27,8 @@ export const cockpitModule: ModuleManifest = {
   operations: {
     // A deletion that failed (a safety check, a rolled-back transaction) deleted nothing: running it
     // again re-runs every check. One that committed ended completed, and is never run again.
-    [CLIENT_DELETE.operation]: { retryable: true, approvable: true, slaMs: MINUTE * 5 },
+    // Retried only by an admin, as DELETE itself is.
+    [CLIENT_DELETE.operation]: { retryable: true, retryRole: 'admin', approvable: true, slaMs: MINUTE * 5 },
     [ALERTS_DETECT.operation]: { slaMs: MINUTE * 10 },
   },
   demoSeed: seedCockpitDemo,

@@ -16,7 +16,10 @@ const actor = z
   .loose()
   .transform(({ type, id }) => ({ type, id }));
 
-const META_KEYS = ['requestId', 'dryRun', 'actor'];
+const META_KEYS = ['requestId', 'dryRun', 'actor', 'callbackUrl'];
+
+/** Where the platform POSTs the run's outcome when it ends (a completion callback, e.g. n8n's resumeUrl). */
+const callbackUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
 
 /**
  * `meta` is metadata: keys it does not know (n8n's workflow name, a timestamp)
@@ -24,7 +27,10 @@ const META_KEYS = ['requestId', 'dryRun', 'actor'];
  * (`dryrun`), which would silently change what runs.
  */
 const meta = z
-  .object({ requestId, dryRun, actor: actor.optional() }, { error: 'is required and must be an object' })
+  .object(
+    { requestId, dryRun, actor: actor.optional(), callbackUrl: callbackUrl.optional() },
+    { error: 'is required and must be an object' },
+  )
   .loose()
   .superRefine((m, ctx) => {
     for (const k of Object.keys(m)) {
@@ -32,7 +38,7 @@ const meta = z
       if (known) ctx.addIssue({ code: 'custom', path: [k], message: `unknown key; did you mean ${known}?` });
     }
   })
-  .transform(({ requestId, dryRun, actor }) => ({ requestId, dryRun, actor }));
+  .transform(({ requestId, dryRun, actor, callbackUrl }) => ({ requestId, dryRun, actor, callbackUrl }));
 
 /** Recommended format: { tool, payload, meta: { requestId, dryRun, actor } }. */
 export const newFormat = z.object({ tool, payload: toolArgs, meta }).strict();
@@ -49,6 +55,7 @@ export interface ExecuteRequest {
   requestId: string;
   dryRun: boolean;
   actor: { type: string; id: string } | null;
+  callbackUrl?: string;
 }
 
 /** The requestId and tool of a request that failed validation, when they are readable, so the error can name them. */
@@ -82,6 +89,7 @@ export function parseExecuteRequest(body: unknown): ExecuteRequest {
       requestId: d.meta.requestId,
       dryRun: d.meta.dryRun,
       actor: d.meta.actor ?? null,
+      ...(d.meta.callbackUrl ? { callbackUrl: d.meta.callbackUrl } : {}),
     };
   }
   const d = parsed.data as z.output<typeof legacyFormat>;

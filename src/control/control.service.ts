@@ -17,6 +17,7 @@ import {
 } from './ops-execute.contract.ts';
 import type { ExecuteRequest } from './control.schemas.ts';
 import { CONTROL_PLANE_VERSION, TOOLS, TOOL_NAMES, businessIdSchema, isToolName, requiredArgs } from './tools.ts';
+import { checkCallbackUrl, startCallback, type CallbackSettings } from '../platform/callbacks/start-callback.ts';
 
 /**
  * The caller's per-minute budget for this request: the route names it, the
@@ -31,6 +32,7 @@ export interface ControlDeps extends DurableServiceDeps {
   duplicateWaitMs: number;
   idempotencyTtlMs: number;
   sqlPool: pg.Pool;
+  callbacks: CallbackSettings;
 }
 
 export interface ExecuteAnswer {
@@ -158,7 +160,15 @@ export function createControlService(deps: ControlDeps) {
 
       try {
         const { tool, args } = admit(req, key);
-        const hash = payloadHash({ tool, args, dryRun: req.dryRun });
+        // A refused callback target is refused before the requestId is claimed or anything runs.
+        if (req.callbackUrl) await checkCallbackUrl(deps.callbacks, req.callbackUrl, 'meta.callbackUrl');
+        // The callback target is part of the request: the same requestId with another URL is another request.
+        const hash = payloadHash({
+          tool,
+          args,
+          dryRun: req.dryRun,
+          ...(req.callbackUrl ? { callbackUrl: req.callbackUrl } : {}),
+        });
         const scope = opsIdempotencyScope(key.name);
         const admission = await store.claim({
           scope,
@@ -202,6 +212,16 @@ export function createControlService(deps: ControlDeps) {
           memo: { requestId: req.requestId, requestActor: req.actor, dryRun: req.dryRun },
           summary: `${req.dryRun ? '[DRY RUN] ' : ''}${tool}${businessId ? ` ${businessId}` : ''}`,
         });
+        if (req.callbackUrl) {
+          await startCallback(deps.temporal, deps.taskQueue, {
+            workflowId: wfId,
+            runId: (await handle.describe()).runId,
+            operation: OPS_EXECUTE.operationOf(tool),
+            url: req.callbackUrl,
+            actor: `control-key:${key.name}`,
+            ...(businessId ? { tenantId: businessId } : {}),
+          });
+        }
         const owner = claim.kind === 'claimed';
         const outcome = await awaitOutcome<unknown>(
           handle,

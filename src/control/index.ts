@@ -17,6 +17,7 @@ export const controlModule: ModuleManifest = {
       duplicateWaitMs: p.config.control.duplicateWaitMs,
       idempotencyTtlMs: p.config.control.idempotencyTtlMs,
       sqlPool: p.limits.pool,
+      callbacks: p.config.callbacks,
     });
     const keys = controlKeysFrom(p.config.control.keys);
     return [

@@ -6,6 +6,21 @@ import type { DispatchRouteDeps } from './dispatch.routes.ts';
 import type { PricingFields } from './pricing.rules.ts';
 import * as s from './dispatch.schemas.ts';
 import { stillRunning } from './orders.routes.ts';
+import { approvalUrlOf, runUrlOf, type ApprovalView } from '../platform/approvals/approval.contract.ts';
+
+/** A refund waiting for a second operator (APPROVALS): 202 with where to decide it and its plan. */
+const awaitingApproval = (o: { workflowId: string; approval: ApprovalView }) => ({
+  status: 202,
+  headers: { Location: approvalUrlOf(o.workflowId) },
+  body: {
+    status: 'AWAITING_APPROVAL',
+    workflowId: o.workflowId,
+    runUrl: runUrlOf(o.workflowId),
+    approvalUrl: approvalUrlOf(o.workflowId),
+    plan: o.approval.plan,
+    approvalDeadline: o.approval.deadline,
+  },
+});
 
 export function addFinanceRoutes(r: ModuleRouter, d: DispatchRouteDeps) {
   const { auth, standard } = d;
@@ -25,6 +40,7 @@ export function addFinanceRoutes(r: ModuleRouter, d: DispatchRouteDeps) {
       const out = await d.refunds.create(body, key.data, auditContextFrom(ctx));
       ctx.state.workflowId = out.workflowId;
       if (out.state === 'running') return stillRunning(out);
+      if (out.state === 'awaiting_approval') return awaitingApproval(out);
       return { headers: { 'Idempotency-Key': key.data }, body: out.refund };
     },
   });

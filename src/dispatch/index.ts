@@ -55,7 +55,7 @@ export const dispatchModule: ModuleManifest = {
         orders,
         assign,
         updates: createOrderUpdates({ ...durable, assign, reads: orders, webhookUrls }),
-        refunds: createRefundService(durable),
+        refunds: createRefundService({ ...durable, approvals: p.config.approvals }),
         drivers: createDriverService(p),
         pricing: createPricingService(p),
         insightsOf: {
@@ -77,7 +77,7 @@ export const dispatchModule: ModuleManifest = {
     // Refunds and assignments are neither stopped nor retried from the console: each is one step that
     // must finish (their own endpoints undo them), and a refund run again would be a new Stripe request.
     [ASSIGN_DRIVER.operation]: { slaMs: MINUTE * 2 },
-    [REFUND_PAYMENT.operation]: { slaMs: MINUTE * 15 },
+    [REFUND_PAYMENT.operation]: { approvable: true, slaMs: MINUTE * 15 },
     // A delivery retrying against a dead subscriber may be stopped: it is then marked failed.
     [DELIVER_WEBHOOK.operation]: { cancellable: true, slaMs: HOUR },
     [WEBHOOK_SWEEP.operation]: { slaMs: MINUTE * 10 },

@@ -1,6 +1,7 @@
 import type { AuditContext } from '../platform/audit/audit.ts';
 import { workflowId } from '../platform/temporal/workflow-ids.ts';
 import type { RefundReason } from './entities/payment.entity.ts';
+import type { ApprovalGate } from '../platform/approvals/approval.contract.ts';
 
 // refund: the one place its workflow type, ID, input, output and failure codes
 // are spelled. Pure (no I/O): the workflow imports it too.
@@ -24,6 +25,8 @@ export interface RefundPaymentRequest {
   notes?: string;
   requestHash: string;
   audit: AuditContext;
+  /** Set when APPROVALS names refund (at or above its amount): the run reserves, then waits for a second operator. */
+  approval?: ApprovalGate;
 }
 
 export interface RefundPaymentResult {

@@ -17,6 +17,9 @@ import {
 import { pounds } from './refund.rules.ts';
 import { containing } from '../platform/db/keyset.ts';
 import { operationUrl } from './dispatch.paths.ts';
+import { outcomeOrPlan } from '../platform/approvals/await-plan.ts';
+import { needsApproval, type ApprovalRule } from '../platform/approvals/approvals-config.ts';
+import { APPROVAL_FAILURES, approvalUrlOf } from '../platform/approvals/approval.contract.ts';
 
 export interface RefundRequest {
   paymentId: string;
@@ -112,7 +115,9 @@ function refundWhere(f: RefundFilter, withCursor: boolean) {
   return { sql: parts.length ? `where ${parts.join(' and ')}` : '', params };
 }
 
-export function createRefundService(deps: DurableServiceDeps) {
+export function createRefundService(
+  deps: DurableServiceDeps & { approvals: { rules: readonly ApprovalRule[]; timeoutMs: number } },
+) {
   const em = () => deps.orm.em as EntityManager;
   const sql = <T>(q: string, p: unknown[] = []) => em().execute(q, p) as Promise<T[]>;
 
@@ -137,11 +142,14 @@ export function createRefundService(deps: DurableServiceDeps) {
         [wfId],
       );
       if (earlier && earlier.request_hash !== requestHash) throw keyReused();
+      const approval = needsApproval(deps.approvals.rules, REFUND_PAYMENT.operation, req.amount)
+        ? { requestedBy: actorLabel(who), timeoutMs: deps.approvals.timeoutMs }
+        : undefined;
       const handle = await startOrAttach<RefundPaymentWorkflow>(deps.temporal, {
         workflowType: REFUND_PAYMENT.workflowType,
         workflowId: wfId,
         taskQueue: deps.taskQueue,
-        args: [{ ...req, refundId: `ref_${randomUUID()}`, requestHash, audit: who }],
+        args: [{ ...req, refundId: `ref_${randomUUID()}`, requestHash, audit: who, approval }],
         labels: {
           operation: REFUND_PAYMENT.operation,
           tenantId: req.paymentId,
@@ -150,7 +158,14 @@ export function createRefundService(deps: DurableServiceDeps) {
         memo: { requestId: who.requestId, requestHash },
         summary: `Refund ${pounds(req.amount)} of ${req.paymentId}`,
       });
-      const outcome = await awaitOutcome<RefundPaymentResult>(handle, deps.syncWaitMs, deps.stopping);
+      const outcome = approval
+        ? await outcomeOrPlan<RefundPaymentResult>(handle, deps.syncWaitMs, deps.stopping)
+        : await awaitOutcome<RefundPaymentResult>(handle, deps.syncWaitMs, deps.stopping);
+      if (outcome.state === 'awaiting_approval') {
+        const memo = (await handle.describe()).memo as { requestHash?: string } | undefined;
+        if (memo?.requestHash && memo.requestHash !== requestHash) throw keyReused();
+        return { state: 'awaiting_approval' as const, workflowId: wfId, approval: outcome.approval };
+      }
       if (outcome.state === 'running') {
         const memo = (await handle.describe()).memo as { requestHash?: string } | undefined;
         if (memo?.requestHash && memo.requestHash !== requestHash) throw keyReused();
@@ -168,6 +183,10 @@ export function createRefundService(deps: DurableServiceDeps) {
           details: { issues: [{ field: 'body.amount', message: f!.message }] },
         });
       if (status) throw new AppError(status, f!.type!, f!.message);
+      if (f?.type === APPROVAL_FAILURES.rejected || f?.type === APPROVAL_FAILURES.expired)
+        throw new AppError(409, f.type, `The refund was not approved: ${f.message}`, {
+          details: { workflowId: wfId, approvalUrl: approvalUrlOf(wfId) },
+        });
       throw new AppError(500, 'REFUND_FAILED', 'The refund failed; nothing was refunded', {
         cause: outcome.error,
         details: { workflowId: wfId },

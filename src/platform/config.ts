@@ -102,6 +102,8 @@ const EnvSchema = z.object({
   WEBHOOK_OUTBOX_SWEEP_EVERY: duration.default('1m'),
   /** Outgoing webhooks to private, loopback or link-local addresses: refused unless 1 (tests, a local n8n). */
   WEBHOOK_ALLOW_PRIVATE: z.enum(['0', '1'], 'expected 1 (allow) or 0').default('0'),
+  /** Signs completion callbacks (a start's callbackUrl); without it a start asking for one is refused. */
+  CALLBACK_SECRET: secret.optional(),
 
   /** Caller (spec 003): the HS256 key its JWTs are signed with (./ops start generates one and keeps it). */
   CALLER_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -311,6 +313,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       },
     },
     webhooks: { allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE === '1' },
+    callbacks: { secret: env.CALLBACK_SECRET, allowPrivate: env.WEBHOOK_ALLOW_PRIVATE === '1' },
     caller: {
       jwtSecret: env.CALLER_JWT_SECRET,
       tokenTtlMs: parseDuration(env.CALLER_TOKEN_TTL),

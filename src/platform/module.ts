@@ -10,6 +10,7 @@ import type { Refusals } from './auth/refusals.ts';
 import type { OperatorAuthenticator } from './auth/operator-auth.ts';
 import type { TemporalHandle } from './temporal/client.ts';
 import type { SessionStore } from './auth/sessions.ts';
+import type { Role } from './auth/roles.ts';
 
 /** What the platform hands every module's route factory. */
 export interface PlatformServices {
@@ -65,6 +66,8 @@ export interface OperationPolicy {
    * ID (the idempotency key) as a new run: only where a second run after a failed one is safe.
    */
   retryable?: boolean;
+  /** The least role that may retry it: the role its own start needs (default operator). */
+  retryRole?: Role;
   /** Its workflow has an approval gate (workflows/approval.ts) that APPROVALS may switch on. */
   approvable?: boolean;
   /** The business SLA: a run still open this long raises one RUN_STUCK alert. */

@@ -49,6 +49,18 @@ export function createApprovalsService(deps: { orm: MikroORM; runs: RunsService 
      * once, or a decision racing the deadline, end in exactly one outcome.
      */
     async decide(workflowId: string, decision: 'approve' | 'reject', reason: string, who: AuditContext) {
+      // A decision is a person's: an operator signed in with their own account. A bearer key belongs to no
+      // account, so one could let whoever asked approve their own request under another name.
+      if (who.actorType !== 'operator-session') {
+        throw new AppError(
+          403,
+          'APPROVAL_NEEDS_SESSION',
+          'An approval is decided by an operator signed in at /admin/login',
+          {
+            details: { workflowId },
+          },
+        );
+      }
       const { handle, desc } = await deps.runs.described(workflowId);
       const state = desc.typedSearchAttributes.get(ApprovalState) ?? null;
       const operation = desc.typedSearchAttributes.get(Operation) ?? null;

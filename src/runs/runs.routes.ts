@@ -3,7 +3,8 @@ import type { MountedModule } from '../platform/http/app.ts';
 import type { OpenApiRegistry } from '../platform/http/openapi.ts';
 import { ModuleRouter } from '../platform/http/route.ts';
 import type { RunsService } from './runs.service.ts';
-import { approvalsQuery, reasonBody, runParams, runsQuerySchema } from './runs.schemas.ts';
+import { approvalsQuery, bulkBody, reasonBody, runParams, runsQuerySchema } from './runs.schemas.ts';
+import type { BulkService } from './bulk.service.ts';
 import type { ApprovalsService } from './approvals.service.ts';
 import { auditContextFrom } from '../platform/audit/audit.ts';
 
@@ -15,6 +16,7 @@ const ok = <T>(data: T) => ({ success: true as const, data });
 export function createRunsRoutes(d: {
   service: RunsService;
   approvals: ApprovalsService;
+  bulk: BulkService;
   auth: Authenticator;
   openapi: OpenApiRegistry;
 }): MountedModule {
@@ -60,6 +62,22 @@ export function createRunsRoutes(d: {
       status: 202,
       body: ok(await d.service.retry(params.workflowId, body.reason, auditContextFrom(ctx))),
     }),
+  });
+  r.route({
+    method: 'post',
+    path: '/runs/bulk',
+    summary: 'Bulk cancel or retry by filter: first a preview (count, first 20, a 5-minute token), then one batch run',
+    auth: d.auth,
+    access: 'operator',
+    input: { body: bulkBody },
+    handler: async ({ body }, ctx) => {
+      const who = auditContextFrom(ctx);
+      if (!body.previewToken) return { body: ok(await d.bulk.preview(body.filter, body.action, who)) };
+      return {
+        status: 202,
+        body: ok(await d.bulk.execute(body.filter, body.action, body.reason, body.previewToken, who)),
+      };
+    },
   });
   r.route({
     method: 'get',

@@ -90,3 +90,26 @@ export const reasonBody = z
 
 /** The approvals list pages like the runs list (visibility's own page token). */
 export const approvalsQuery = z.object({ limit: runsQuerySchema.shape.limit, cursor: runsQuerySchema.shape.cursor });
+
+/** A bulk action: the runs filter (as the list takes it), the action, why; then the preview's token. */
+export const bulkBody = z
+  .object({
+    filter: z
+      .object({
+        operation: runsQuerySchema.shape.operation,
+        tenantId: runsQuerySchema.shape.tenantId,
+        actor: runsQuerySchema.shape.actor,
+        status: runsQuerySchema.shape.status,
+        from: runsQuerySchema.shape.from,
+        to: runsQuerySchema.shape.to,
+      })
+      .strict()
+      .default({}),
+    action: z.enum(['cancel', 'retry'], { error: 'must be cancel or retry' }),
+    reason: reasonBody.shape.reason,
+    previewToken: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43}$/, 'is not a preview token returned by this API')
+      .optional(),
+  })
+  .strict();

@@ -8,12 +8,14 @@ import { AppError, notFound, validationError } from '../platform/http/errors.ts'
 import { actorLabel, appendAudit, type AuditContext } from '../platform/audit/audit.ts';
 import { awaitOutcome, startOrAttach } from '../platform/temporal/runs.ts';
 import { Actor, ApprovalState, Operation, TenantId } from '../platform/temporal/search-attributes.ts';
-import type { ApprovalView } from '../platform/approvals/approval.contract.ts';
 import { isoOrNull } from '../platform/http/wire.ts';
 import { runsQuery, type RunsFilter } from './visibility-query.ts';
 import { runSteps } from './run-steps.ts';
 import { runWebUiUrl } from '../platform/temporal/web-ui.ts';
 import type { OperationPolicies } from '../platform/module.ts';
+import { hasRole, insufficientRole, type Role } from '../platform/auth/roles.ts';
+import { needsApproval, type ApprovalRule } from '../platform/approvals/approvals-config.ts';
+import { APPROVAL_FAILURES, type ApprovalView } from '../platform/approvals/approval.contract.ts';
 
 type RawExecution = proto.temporal.api.workflow.v1.IWorkflowExecutionInfo;
 
@@ -25,6 +27,8 @@ export interface RunsDeps {
   namespace: string;
   /** The Temporal Web UI's base URL, for each run's link; null when none is known. */
   uiUrl: string | null;
+  /** Which operations wait for an approval now (a retry asks again when its operation does). */
+  approvals: { rules: readonly ApprovalRule[]; timeoutMs: number };
 }
 
 /** The ends after which Temporal starts a second run of a workflow ID (ALLOW_DUPLICATE_FAILED_ONLY). */
@@ -122,6 +126,8 @@ export function createRunsService(deps: RunsDeps) {
         ...presentRun(desc.raw.workflowExecutionInfo ?? {}),
         summary: (await desc.staticSummary()) ?? null,
         approval: (desc.memo?.approval as ApprovalView | undefined) ?? null,
+        // A batch run (bulk cancel or retry) says how far it has got.
+        ...(desc.memo?.progress ? { progress: desc.memo.progress } : {}),
         historyLength: desc.historyLength,
         steps: runSteps(history.events ?? []),
         ...(outcome?.state === 'completed' ? { result: outcome.result } : {}),
@@ -188,7 +194,8 @@ export function createRunsService(deps: RunsDeps) {
           },
         );
       }
-      if (!operation || !deps.operations.get(operation)?.retryable) {
+      const policy = operation ? deps.operations.get(operation) : undefined;
+      if (!operation || !policy?.retryable) {
         throw new AppError(
           409,
           'RUN_NOT_RETRYABLE',
@@ -198,15 +205,38 @@ export function createRunsService(deps: RunsDeps) {
           },
         );
       }
-      const started = await startedWith(handle);
+      const least = policy.retryRole ?? 'operator';
+      if (!who.actorRole || !hasRole({ role: who.actorRole as Role }, least)) throw insufficientRole(least);
+      const ended = await awaitOutcome(handle, 1_000);
+      const failure = ended.state === 'failed' ? ended.failure?.type : undefined;
+      if (failure === APPROVAL_FAILURES.rejected || failure === APPROVAL_FAILURES.expired) {
+        throw new AppError(
+          409,
+          'RUN_NOT_RETRYABLE',
+          'A request that was not approved is asked for again, not retried',
+          {
+            details: { workflowId, operation, failure },
+          },
+        );
+      }
+      const [input, ...rest] = (await startedWith(handle)).args as [Record<string, unknown>, ...unknown[]];
+      // The retry acts for whoever retried it: the audit trail names them, and an operation behind an
+      // approval step asks for an approval again (by the config in force now), never from them.
+      const amount = typeof input?.amount === 'number' ? input.amount : undefined;
+      const approval =
+        policy.approvable && needsApproval(deps.approvals.rules, operation, amount)
+          ? { requestedBy: actorLabel(who), timeoutMs: deps.approvals.timeoutMs }
+          : undefined;
+      const args =
+        input && typeof input === 'object' ? [{ ...input, audit: who, approval }, ...rest] : [input, ...rest];
       const tenantId = desc.typedSearchAttributes.get(TenantId);
       const retried = await startOrAttach(deps.temporal, {
         workflowType: desc.type,
         workflowId,
         taskQueue: desc.taskQueue,
-        args: started.args,
+        args,
         labels: { operation, ...(tenantId ? { tenantId } : {}), actor: actorLabel(who) },
-        memo: { ...desc.memo, retryOf: desc.runId, retryReason: reason },
+        memo: { retryOf: desc.runId, retryReason: reason },
         summary: `Retry of ${operation}`,
       });
       const { runId } = await retried.describe();

@@ -1,4 +1,5 @@
 import type { ApprovalState } from '../platform/approvals/approval.contract.ts';
+import { visibilityLiteral } from '../platform/temporal/visibility-literal.ts';
 
 /** The run statuses the runs API filters by, as Temporal's visibility names them. */
 export const RUN_STATUSES = {
@@ -21,18 +22,13 @@ export interface RunsFilter {
   to?: Date;
   /** Runs behind an approval gate, by the state of their approval. */
   approvalState?: ApprovalState;
+  /** Only these operations (a bulk action narrows the filter to those it may act on). */
+  operationIn?: readonly string[];
+  /** Only these statuses (a bulk action: open runs to cancel, failed ones to retry). */
+  statusIn?: readonly RunStatus[];
 }
 
-/**
- * Filter values reach Temporal inside a visibility query's string literals: the schemas allow only
- * characters that cannot end one (no quotes, no backslash), and this refuses anything else again.
- */
-const SAFE_VALUE = /^[A-Za-z0-9._:@+\- ]+$/;
-
-const literal = (name: string, value: string) => {
-  if (!SAFE_VALUE.test(value)) throw new Error(`runs filter ${name}: unsafe value`);
-  return `'${value}'`;
-};
+const literal = (name: string, value: string) => visibilityLiteral(value, name);
 
 /** The visibility query of a runs filter: every condition ANDed, by the platform's search attributes. */
 export function runsQuery(f: RunsFilter): string {
@@ -41,6 +37,8 @@ export function runsQuery(f: RunsFilter): string {
   if (f.tenantId) parts.push(`TenantId = ${literal('tenantId', f.tenantId)}`);
   if (f.actor) parts.push(`Actor = ${literal('actor', f.actor)}`);
   if (f.approvalState) parts.push(`ApprovalState = ${literal('approvalState', f.approvalState)}`);
+  if (f.operationIn) parts.push(`Operation IN (${f.operationIn.map((o) => literal('operation', o)).join(', ')})`);
+  if (f.statusIn) parts.push(`ExecutionStatus IN (${f.statusIn.map((s) => `'${RUN_STATUSES[s]}'`).join(', ')})`);
   if (f.status) parts.push(`ExecutionStatus = '${RUN_STATUSES[f.status]}'`);
   if (f.from) parts.push(`StartTime >= '${f.from.toISOString()}'`);
   if (f.to) parts.push(`StartTime <= '${f.to.toISOString()}'`);

@@ -1,5 +1,5 @@
 // The support admin's pages (spec 001), on the platform's page layout.
-import { escapeHtml, layout } from '../platform/http/pages.ts';
+import { escapeHtml, layout, signedInHeader } from '../platform/http/pages.ts';
 
 export { PAGE_HEADERS } from '../platform/http/pages.ts';
 
@@ -54,10 +54,7 @@ export function conversationsPage(
   return layout(
     'Conversations — Ops Platform support admin',
     `
-<header><h1>Conversations</h1>
-<form method="post" action="/admin/logout">
-  <span>Signed in as <strong>${escapeHtml(username)}</strong></span> <button type="submit">Sign out</button>
-</form></header>
+${signedInHeader('Conversations', username)}
 <main>
   <p>${stats.totalConversations} conversations, ${stats.totalMessages} messages,
   ${stats.averageMessagesPerConversation} messages per conversation on average.</p>

@@ -2,7 +2,7 @@ import type { Context, Middleware } from 'koa';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { auditContextFrom } from '../platform/audit/audit.ts';
 import { recordRefusal } from '../platform/auth/refusals.ts';
-import { setSessionCookie } from '../platform/auth/session-auth.ts';
+import { OPERATOR_LOGIN_PATH, setSessionCookie } from '../platform/auth/session-auth.ts';
 import type { SessionStore } from '../platform/auth/sessions.ts';
 import type { Authenticator, OperatorAuthenticator } from '../platform/auth/operator-auth.ts';
 import type { MountedModule } from '../platform/http/app.ts';
@@ -17,7 +17,7 @@ import type { SupportService } from './support.service.ts';
 import { PAGE_HEADERS, conversationsPage, loginPage } from './support.pages.ts';
 
 export const SUPPORT_PREFIX = '/admin';
-export const LOGIN_PATH = `${SUPPORT_PREFIX}/login`;
+export const LOGIN_PATH = OPERATOR_LOGIN_PATH;
 export const CUSTOMER_PREFIX = '/api/support';
 
 /** A page unless the caller asks for JSON (Accept), whatever the body's format: a script posting a form gets JSON. */

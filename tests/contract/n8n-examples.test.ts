@@ -33,13 +33,15 @@ describe('examples/n8n are built the n8n way', () => {
     const tools = examples.flatMap((e) =>
       toolCalls(e.nodes).map((h) => /tool: '([\w.]+)'/.exec(h.parameters.jsonBody)![1]),
     );
-    expect(tools.sort()).toEqual(
+    expect([...new Set(tools)].sort()).toEqual(
       ['billing.validateStripeConfig', 'tenant.bootstrap', 'tenant.provisioningSummary', 'voice.smokeTest'].sort(),
     );
     // and one for the cockpit, dispatch and the caller each
     expect(examples.map((e) => e.file)).toEqual(
       expect.arrayContaining(['cockpit-stuck-clients.json', 'dispatch-refund.json', 'caller-make-call.json']),
     );
+    // and a bootstrap that waits for the platform's completion callback
+    expect(examples.map((e) => e.file)).toContain('tenant-bootstrap-callback.json');
   });
 
   test.each(examples)('$file: no $env, every secret from an n8n credential, the URL from Settings', (e) => {

@@ -102,7 +102,7 @@ describe('APPROVALS', () => {
     const ops = operationPolicies(MODULES);
     expect(approvalProblems([{ operation: 'client-delete' }], ops)).toEqual([]);
     expect(approvalProblems([{ operation: 'call' }], ops)).toEqual([
-      '"call" has no approval step (operations that do: client-delete)',
+      '"call" has no approval step (operations that do: client-delete, refund)',
     ]);
   });
 

@@ -4,6 +4,7 @@ import type { RefundPaymentRequest, RefundPaymentResult } from '../../src/dispat
 import { pounds } from '../../src/dispatch/refund.rules.ts';
 import { localDbStep } from '../presets.ts';
 import { startDeliveries } from './start-deliveries.ts';
+import { approvalGate } from '../approval.ts';
 
 /**
  * refund:<paymentId>:<caller>:<key>. Reserve the amount (nothing reaches Stripe
@@ -26,7 +27,24 @@ export async function refundPaymentWorkflow(input: RefundPaymentRequest): Promis
     summary: `Stripe refund ${pounds(input.amount)}`,
   });
 
+  const gate = input.approval ? approvalGate(input.approval) : null;
   const reserved = await reserveRefund(step);
+  if (gate) {
+    // The amount stays reserved while it waits, so no other refund can take it meanwhile; a refund
+    // that is not approved releases it and is recorded as failed, and Stripe is never asked.
+    const plan = {
+      paymentId: input.paymentId,
+      refundId: reserved.refundId,
+      amountPence: input.amount,
+      reason: input.reason,
+    };
+    try {
+      await gate.awaitDecision(plan);
+    } catch (err) {
+      await settleRefund({ ...step, outcome: { ok: false, message: 'Not approved' } });
+      throw err;
+    }
+  }
   const outcome = await refundAtStripe(step);
   const { deliveries } = await settleRefund({ ...step, outcome });
   await startDeliveries(deliveries);

@@ -1,6 +1,8 @@
 import type { Context } from 'koa';
 
 export const SESSION_COOKIE = 'ops_session';
+/** Where an operator signs in for a session (the support admin's login page, spec 001); pages redirect here. */
+export const OPERATOR_LOGIN_PATH = '/admin/login';
 /**
  * Over https the cookie is `__Host-` prefixed: the browser then accepts it only
  * Secure, from this host, for path `/`, so no subdomain or plain-http page can

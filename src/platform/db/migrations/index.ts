@@ -9,6 +9,8 @@ import { Migration20261201030000_answers_as_sent } from './Migration202612010300
 import { Migration20261201040000_dispatch } from './Migration20261201040000_dispatch.ts';
 import { Migration20261201050000_caller } from './Migration20261201050000_caller.ts';
 import { Migration20261201060000_run_stuck_alerts } from './Migration20261201060000_run_stuck_alerts.ts';
+import { Migration20261201070000_run_callbacks } from './Migration20261201070000_run_callbacks.ts';
+import { Migration20261201080000_bulk_previews } from './Migration20261201080000_bulk_previews.ts';
 
 /** Every committed migration, in order. Listed explicitly so no file globbing happens at run time. */
 export const migrationsList = [
@@ -23,4 +25,6 @@ export const migrationsList = [
   { name: 'Migration20261201040000_dispatch', class: Migration20261201040000_dispatch },
   { name: 'Migration20261201050000_caller', class: Migration20261201050000_caller },
   { name: 'Migration20261201060000_run_stuck_alerts', class: Migration20261201060000_run_stuck_alerts },
+  { name: 'Migration20261201070000_run_callbacks', class: Migration20261201070000_run_callbacks },
+  { name: 'Migration20261201080000_bulk_previews', class: Migration20261201080000_bulk_previews },
 ];
