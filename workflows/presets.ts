@@ -33,3 +33,13 @@ export const externalCheckStep: ActivityOptions = {
   startToCloseTimeout: '30s',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 3 },
 };
+
+/**
+ * One POST to a receiver outside the platform (a webhook subscriber, a completion callback):
+ * 1 s, 2 s, 4 s … capped at 10 min, for about a day, so a receiver down for hours still gets it.
+ */
+export const outgoingDeliveryStep: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10m', maximumAttempts: 150 },
+  scheduleToCloseTimeout: '24h',
+};

@@ -96,7 +96,7 @@ export function createCockpitRoutes(deps: {
     access: 'admin',
     input: { params: s.clientParams, body: s.deleteClientBody },
     handler: async ({ params, body }, ctx) => {
-      const outcome = await svc.deleteClient(params.id, body.confirmBusinessName, auditContextFrom(ctx));
+      const outcome = await svc.deleteClient(params.id, body, auditContextFrom(ctx));
       ctx.state.workflowId = outcome.workflowId;
       if (outcome.state === 'awaiting_approval') {
         const { workflowId, approval } = outcome;

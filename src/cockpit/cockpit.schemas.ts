@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cursorParam, pageLimit } from '../platform/db/keyset.ts';
 import { ALERT_TYPES } from './entities/alert-log.entity.ts';
 import { SEVERITIES } from '../tenants/entities/index.ts';
+import { callbackUrlSchema } from '../platform/callbacks/start-callback.ts';
 
 export { emptyBody } from '../platform/http/validate.ts';
 
@@ -37,7 +38,11 @@ export const clientsQuery = z.object({
 export const muteAlertsBody = z.object({ muted: z.boolean({ error: 'must be a boolean (true or false)' }) }).strict();
 
 export const deleteClientBody = z
-  .object({ confirmBusinessName: z.string({ error: 'must be a string' }).max(500).optional() })
+  .object({
+    confirmBusinessName: z.string({ error: 'must be a string' }).max(500).optional(),
+    // Not in spec 000: where to POST the deletion's outcome when its run ends (see the README's callbacks).
+    callbackUrl: callbackUrlSchema.optional(),
+  })
   .strict();
 
 export const operationParams = z.object({ workflowId: z.string().min(1).max(300) });

@@ -29,6 +29,7 @@ import {
   type DeleteClientWorkflow,
 } from './client-delete.contract.ts';
 import { presentAlert, presentClient, presentStuckClient } from './cockpit.presenter.ts';
+import { checkCallbackUrl, startCallback, type CallbackSettings } from '../platform/callbacks/start-callback.ts';
 
 const KNOWN_FAILURES = new Set<string>([
   ...Object.values(DELETE_FAILURES),
@@ -46,6 +47,7 @@ export interface CockpitDeps extends DurableServiceDeps {
   deleteReplayWindowMs: number;
   /** Which operations wait for a second operator (APPROVALS), and for how long. */
   approvals: { rules: readonly ApprovalRule[]; timeoutMs: number };
+  callbacks: CallbackSettings;
 }
 
 /** What a DELETE answered: the deletion log, or a run still going after the wait bound. */
@@ -261,7 +263,13 @@ export function createCockpitService(deps: CockpitDeps) {
      * the sync bound. A client that no longer exists answers its own deletion log
      * when it was deleted within the replay window (a retried DELETE), else 404.
      */
-    async deleteClient(id: string, confirmBusinessName: string | undefined, who: AuditContext): Promise<DeleteOutcome> {
+    async deleteClient(
+      id: string,
+      { confirmBusinessName, callbackUrl }: { confirmBusinessName?: string; callbackUrl?: string },
+      who: AuditContext,
+    ): Promise<DeleteOutcome> {
+      // A refused callback target is refused before anything runs.
+      if (callbackUrl) await checkCallbackUrl(deps.callbacks, callbackUrl, 'body.callbackUrl');
       const [current] = (await em().execute(`select incarnation from client where id = ?`, [id])) as {
         incarnation: string;
       }[];
@@ -288,6 +296,16 @@ export function createCockpitService(deps: CockpitDeps) {
         memo: { requestId: who.requestId, incarnation: current.incarnation },
         summary: `Delete client ${id}`,
       });
+      if (callbackUrl) {
+        await startCallback(deps.temporal, deps.taskQueue, {
+          workflowId: wfId,
+          runId: (await handle.describe()).runId,
+          operation: CLIENT_DELETE.operation,
+          url: callbackUrl,
+          actor: actorLabel(who),
+          tenantId: id,
+        });
+      }
       const outcome = approval
         ? await outcomeOrPlan<DeletionLog>(handle, deps.syncWaitMs, deps.stopping)
         : await awaitOutcome<DeletionLog>(handle, deps.syncWaitMs, deps.stopping);

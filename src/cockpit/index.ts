@@ -19,6 +19,7 @@ export const cockpitModule: ModuleManifest = {
       ...durableServiceDeps(p),
       deleteReplayWindowMs: p.config.cockpit.deleteReplayWindowMs,
       approvals: p.config.approvals,
+      callbacks: p.config.callbacks,
     });
     return [createCockpitRoutes({ service, auth: p.operators.guard(), openapi: p.openapi })];
   },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { validationError } from '../platform/http/errors.ts';
 import { issuesOf } from '../platform/http/validate.ts';
+import { callbackUrlSchema } from '../platform/callbacks/start-callback.ts';
 
 const requestId = z
   .string({ error: 'is required and must be a string' })
@@ -18,9 +19,6 @@ const actor = z
 
 const META_KEYS = ['requestId', 'dryRun', 'actor', 'callbackUrl'];
 
-/** Where the platform POSTs the run's outcome when it ends (a completion callback, e.g. n8n's resumeUrl). */
-const callbackUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
-
 /**
  * `meta` is metadata: keys it does not know (n8n's workflow name, a timestamp)
  * are accepted and ignored, except one that is a known key spelled another way
@@ -28,7 +26,7 @@ const callbackUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL
  */
 const meta = z
   .object(
-    { requestId, dryRun, actor: actor.optional(), callbackUrl: callbackUrl.optional() },
+    { requestId, dryRun, actor: actor.optional(), callbackUrl: callbackUrlSchema.optional() },
     { error: 'is required and must be an object' },
   )
   .loose()

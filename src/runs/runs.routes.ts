@@ -39,30 +39,24 @@ export function createRunsRoutes(d: {
     input: { params: runParams },
     handler: async ({ params }) => ({ body: ok(await d.service.detail(params.workflowId)) }),
   });
-  r.route({
-    method: 'post',
-    path: '/runs/:workflowId/cancel',
-    summary: 'Stop a running run of a cancellable operation (audited with who and why)',
-    auth: d.auth,
-    access: 'operator',
-    input: { params: runParams, body: reasonBody },
-    handler: async ({ params, body }, ctx) => ({
-      status: 202,
-      body: ok(await d.service.cancel(params.workflowId, body.reason, auditContextFrom(ctx))),
-    }),
-  });
-  r.route({
-    method: 'post',
-    path: '/runs/:workflowId/retry',
-    summary: 'Start a failed run of a retryable operation again with its input, as a new run of its ID (audited)',
-    auth: d.auth,
-    access: 'operator',
-    input: { params: runParams, body: reasonBody },
-    handler: async ({ params, body }, ctx) => ({
-      status: 202,
-      body: ok(await d.service.retry(params.workflowId, body.reason, auditContextFrom(ctx))),
-    }),
-  });
+  const runActions = {
+    cancel: 'Stop a running run of a cancellable operation (audited with who and why)',
+    retry: 'Start a failed run of a retryable operation again with its input, as a new run of its ID (audited)',
+  } as const;
+  for (const [action, summary] of Object.entries(runActions) as [keyof typeof runActions, string][]) {
+    r.route({
+      method: 'post',
+      path: `/runs/:workflowId/${action}`,
+      summary,
+      auth: d.auth,
+      access: 'operator',
+      input: { params: runParams, body: reasonBody },
+      handler: async ({ params, body }, ctx) => ({
+        status: 202,
+        body: ok(await d.service[action](params.workflowId, body.reason, auditContextFrom(ctx))),
+      }),
+    });
+  }
   r.route({
     method: 'post',
     path: '/runs/bulk',

@@ -1,30 +1,20 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser.ts';
 import { createTestContext, type TestContext } from '../support/context.ts';
 import { createOperator } from '../support/support.ts';
 import { seedClient } from '../support/factories.ts';
 import { upsertOperatorAccount } from '../../src/platform/auth/operator-accounts.ts';
 
-// Debian's chromium (./ops test installs it when missing); CHROMIUM_PATH overrides.
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
 let t: TestContext;
 let browser: Browser;
 let base: string;
 beforeAll(async () => {
-  if (!existsSync(executablePath))
-    throw new Error(
-      `Chromium not found at ${executablePath}: run ./ops test (installs Debian's chromium) or set CHROMIUM_PATH`,
-    );
+  browser = await launchChromium();
   t = await createTestContext({ env: { APPROVALS: 'client-delete', APPROVAL_TIMEOUT: '10m' } });
   base = `http://127.0.0.1:${(t.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-sync', '--no-first-run'],
-  });
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,33 +1,16 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/browser.ts';
 import { createTestContext, type TestContext } from '../support/context.ts';
 import { createOperator, seedConversations } from '../support/support.ts';
-
-// Debian's chromium (./ops test installs it when missing); CHROMIUM_PATH overrides.
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let t: TestContext;
 let browser: Browser;
 beforeAll(async () => {
-  if (!existsSync(executablePath))
-    throw new Error(
-      `Chromium not found at ${executablePath}: run ./ops test (installs Debian's chromium) or set CHROMIUM_PATH`,
-    );
+  browser = await launchChromium();
   t = await createTestContext();
-  browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
 });
 afterAll(async () => {
   await browser?.close();

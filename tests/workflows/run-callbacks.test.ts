@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestContext, type TestContext } from '../support/context.ts';
-import { uniqueId } from '../support/factories.ts';
+import { seedClient, uniqueId } from '../support/factories.ts';
 import { waitFor } from '../support/faults.ts';
 import { startTestWorker } from '../support/worker-process.ts';
 import { bootstrapBody, execute } from '../support/control.ts';
@@ -123,6 +123,35 @@ describe('a start with a callbackUrl', () => {
     expect(receivedAt(path)).toHaveLength(1);
     const runId = opsWorkflowId('admin', body.meta.requestId);
     expect(await runsOf(t.temporal.client, runCallbackWorkflowId(runId, `${receiverUrl}${path}`))).toHaveLength(1);
+  });
+});
+
+describe('a client deletion with a callbackUrl', () => {
+  test('announces the deletion it made, and a refused one with its failure code only', async () => {
+    const done = `/resume/${uniqueId('delete')}`;
+    const c = await seedClient(t, { opsAlertsMuted: true, records: 1 });
+    const res = await t.api
+      .delete(`/api/admin/clients/${c.id}`)
+      .send({ confirmBusinessName: c.businessName, callbackUrl: `${receiverUrl}${done}` });
+    expect(res.status).toBe(200);
+    await waitFor(async () => receivedAt(done).length > 0, 'the deletion callback');
+    expect(JSON.parse(receivedAt(done)[0]!.body)).toMatchObject({
+      workflowId: c.deleteWorkflowId,
+      operation: 'client-delete',
+      status: 'COMPLETED',
+      result: { clientId: c.id },
+    });
+
+    const refused = `/resume/${uniqueId('delete')}`;
+    const paying = await seedClient(t, { opsAlertsMuted: true, paymentActive: true });
+    const no = await t.api
+      .delete(`/api/admin/clients/${paying.id}`)
+      .send({ confirmBusinessName: paying.businessName, callbackUrl: `${receiverUrl}${refused}` });
+    expect(no.status).toBe(400);
+    await waitFor(async () => receivedAt(refused).length > 0, 'the refused deletion callback');
+    const body = JSON.parse(receivedAt(refused)[0]!.body);
+    expect(body).toMatchObject({ status: 'FAILED', error: { code: 'SAFETY_CHECK_FAILED' } });
+    expect(body.result).toBeUndefined();
   });
 });
 

@@ -7,13 +7,10 @@ import {
 } from '@temporalio/workflow';
 import type { DispatchActivities } from '../../activities/dispatch/index.ts';
 import type { DeliverWebhookRequest, DeliverWebhookResult } from '../../src/dispatch/deliver-webhook.contract.ts';
-import { localDbStep } from '../presets.ts';
+import { localDbStep, outgoingDeliveryStep } from '../presets.ts';
 
 const { postWebhook } = proxyActivities<DispatchActivities>({
-  startToCloseTimeout: '30s',
-  // 1 s, 2 s, 4 s … capped at 10 min, for about a day: a subscriber that is down for hours still gets it.
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10m', maximumAttempts: 150 },
-  scheduleToCloseTimeout: '24h',
+  ...outgoingDeliveryStep,
   summary: 'POST the signed event to the subscriber',
 });
 const { markDeliveryFailed } = proxyLocalActivities<DispatchActivities>({ ...localDbStep, summary: 'Give up' });

@@ -1,7 +1,7 @@
 import { ApplicationFailure, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { CallbackActivities } from '../../activities/runs/callback.activities.ts';
 import type { RunCallbackRequest } from '../../src/platform/callbacks/run-callback.contract.ts';
-import { localDbStep } from '../presets.ts';
+import { localDbStep, outgoingDeliveryStep } from '../presets.ts';
 
 const { awaitRunOutcome } = proxyActivities<CallbackActivities>({
   // A run may wait a day for an approval: this step waits as long, and a dead worker is seen in 30 s.
@@ -11,10 +11,7 @@ const { awaitRunOutcome } = proxyActivities<CallbackActivities>({
   summary: 'Wait for the run to end',
 });
 const { postRunCallback } = proxyActivities<CallbackActivities>({
-  startToCloseTimeout: '30s',
-  // 1 s, 2 s, 4 s … capped at 10 min, for about a day: a receiver down for hours still gets it.
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10m', maximumAttempts: 150 },
-  scheduleToCloseTimeout: '24h',
+  ...outgoingDeliveryStep,
   summary: 'POST the signed outcome to the callback URL',
 });
 const { markCallbackFailed } = proxyLocalActivities<CallbackActivities>({ ...localDbStep, summary: 'Give up' });

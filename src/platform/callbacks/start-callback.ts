@@ -1,8 +1,12 @@
+import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import { AppError, validationError } from '../http/errors.ts';
 import { refusedTarget } from '../webhooks/public-target.ts';
 import { startOrAttach } from '../temporal/runs.ts';
 import { RUN_CALLBACK, runCallbackWorkflowId, type RunCallbackRequest } from './run-callback.contract.ts';
+
+/** A start's `callbackUrl`: where the platform POSTs the run's outcome when it ends (e.g. n8n's resumeUrl). */
+export const callbackUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
 
 export interface CallbackSettings {
   /** Signs every callback (X-Ops-Signature); without it no start may ask for one. */
