@@ -178,10 +178,7 @@ export function createCallerAdminRoutes(d: CallerRouteDeps): MountedModule {
     before: [d.callBudget],
     input: { params: s.clientIdParams, body: s.makeCallBody },
     handler: async ({ params, body }, ctx) =>
-      answerCall(
-        await d.calls.makeCall(params.clientId, body.phone, caller(ctx), callKey(ctx), auditContextFrom(ctx)),
-        ctx,
-      ),
+      answerCall(await d.calls.makeCall(params.clientId, body, caller(ctx), callKey(ctx), auditContextFrom(ctx)), ctx),
   });
   r.route({
     method: 'get',
@@ -266,7 +263,7 @@ export function createCallerSecureRoutes(d: CallerRouteDeps): MountedModule {
     before: [d.callBudget],
     input: { body: s.makeCallBody },
     handler: async ({ body }, ctx) =>
-      answerCall(await d.calls.makeCall(me(ctx), body.phone, caller(ctx), callKey(ctx), auditContextFrom(ctx)), ctx),
+      answerCall(await d.calls.makeCall(me(ctx), body, caller(ctx), callKey(ctx), auditContextFrom(ctx)), ctx),
   });
   r.route({
     method: 'get',

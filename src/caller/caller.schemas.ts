@@ -3,6 +3,7 @@ import { cursorParam } from '../platform/db/keyset.ts';
 import { CLIENT_STATUSES } from './entities/caller-client.entity.ts';
 import { CALL_OUTCOMES, CALL_SENTIMENTS, CALL_STATUSES } from './call-status.rules.ts';
 import { E164 } from './phone.rules.ts';
+import { callbackUrlSchema } from '../platform/callbacks/start-callback.ts';
 
 const text = (max: number) => z.string({ error: 'must be a string' }).trim().min(1, 'is required').max(max);
 const optionalText = (max: number) => z.string({ error: 'must be a string' }).max(max).optional();
@@ -145,7 +146,8 @@ export const updateCallBody = z
   })
   .strict();
 
-export const makeCallBody = z.object({ phone }).strict();
+// callbackUrl is not in spec 003: where to POST the call's outcome when its run ends (the README's callbacks).
+export const makeCallBody = z.object({ phone, callbackUrl: callbackUrlSchema.optional() }).strict();
 
 export const activityQuery = z.object({
   days: z.coerce.number().int().min(1).max(365).default(7),

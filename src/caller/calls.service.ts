@@ -25,6 +25,7 @@ import { isCallStatus } from './call-status.rules.ts';
 import { maskPhone } from './phone.rules.ts';
 import { callOperationUrl, statusCallbackUrl } from './caller.paths.ts';
 import type { ClientService } from './clients.service.ts';
+import { callBackWhenDone, checkCallbackUrl, type CallbackSettings } from '../platform/callbacks/start-callback.ts';
 
 export type MakeCallOutcome =
   | { state: 'placed'; workflowId: string; placement: Placement }
@@ -37,7 +38,12 @@ const FAILURE_STATUS: Record<string, number> = {
 };
 
 export function createCallService(
-  deps: DurableServiceDeps & { clients: ClientService; twilioAuthToken?: string; publicUrl: string },
+  deps: DurableServiceDeps & {
+    clients: ClientService;
+    twilioAuthToken?: string;
+    publicUrl: string;
+    callbacks: CallbackSettings;
+  },
 ) {
   const em = () => deps.orm.em as EntityManager;
 
@@ -59,11 +65,12 @@ export function createCallService(
      */
     async makeCall(
       clientId: string,
-      phone: string,
+      { phone, callbackUrl }: { phone: string; callbackUrl?: string },
       caller: string,
       key: string,
       who: AuditContext,
     ): Promise<MakeCallOutcome> {
+      if (callbackUrl) await checkCallbackUrl(deps.callbacks, callbackUrl, 'callbackUrl');
       const client = await deps.clients.clientRow(clientId);
       if (client.status !== 'Active') throw new AppError(403, CALL_FAILURES.clientInactive, 'Client is not active');
       const wfId = callWorkflowId(clientId, caller, key);
@@ -90,10 +97,18 @@ export function createCallService(
       const bound = waitBound(deps.syncWaitMs, deps.stopping);
       const timeout = bound.elapsed.then(() => null);
       try {
-        const placement = await Promise.race([
-          deps.temporal.workflow.executeUpdateWithStart(placementUpdate, { startWorkflowOperation: start }),
-          timeout,
-        ]);
+        const placing = deps.temporal.workflow.executeUpdateWithStart(placementUpdate, {
+          startWorkflowOperation: start,
+        });
+        // Once the run exists (placed or not yet), its end is announced where the request asked.
+        if (callbackUrl)
+          await callBackWhenDone(deps.temporal, deps.taskQueue, await start.workflowHandle(), {
+            url: callbackUrl,
+            operation: PLACE_CALL.operation,
+            actor: labels.actor,
+            tenantId: clientId,
+          });
+        const placement = await Promise.race([placing, timeout]);
         if (!placement)
           return {
             state: 'running',

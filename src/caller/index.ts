@@ -34,6 +34,7 @@ export const callerModule: ModuleManifest = {
         clients,
         twilioAuthToken: twilio.authToken,
         publicUrl: caller.publicUrl,
+        callbacks: p.config.callbacks,
       }),
       stats: createStatsService(p),
       openapi: p.openapi,

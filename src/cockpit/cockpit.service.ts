@@ -29,7 +29,7 @@ import {
   type DeleteClientWorkflow,
 } from './client-delete.contract.ts';
 import { presentAlert, presentClient, presentStuckClient } from './cockpit.presenter.ts';
-import { checkCallbackUrl, startCallback, type CallbackSettings } from '../platform/callbacks/start-callback.ts';
+import { callBackWhenDone, checkCallbackUrl, type CallbackSettings } from '../platform/callbacks/start-callback.ts';
 
 const KNOWN_FAILURES = new Set<string>([
   ...Object.values(DELETE_FAILURES),
@@ -296,16 +296,12 @@ export function createCockpitService(deps: CockpitDeps) {
         memo: { requestId: who.requestId, incarnation: current.incarnation },
         summary: `Delete client ${id}`,
       });
-      if (callbackUrl) {
-        await startCallback(deps.temporal, deps.taskQueue, {
-          workflowId: wfId,
-          runId: (await handle.describe()).runId,
-          operation: CLIENT_DELETE.operation,
-          url: callbackUrl,
-          actor: actorLabel(who),
-          tenantId: id,
-        });
-      }
+      await callBackWhenDone(deps.temporal, deps.taskQueue, handle, {
+        url: callbackUrl,
+        operation: CLIENT_DELETE.operation,
+        actor: actorLabel(who),
+        tenantId: id,
+      });
       const outcome = approval
         ? await outcomeOrPlan<DeletionLog>(handle, deps.syncWaitMs, deps.stopping)
         : await awaitOutcome<DeletionLog>(handle, deps.syncWaitMs, deps.stopping);

@@ -17,7 +17,7 @@ import {
 } from './ops-execute.contract.ts';
 import type { ExecuteRequest } from './control.schemas.ts';
 import { CONTROL_PLANE_VERSION, TOOLS, TOOL_NAMES, businessIdSchema, isToolName, requiredArgs } from './tools.ts';
-import { checkCallbackUrl, startCallback, type CallbackSettings } from '../platform/callbacks/start-callback.ts';
+import { callBackWhenDone, checkCallbackUrl, type CallbackSettings } from '../platform/callbacks/start-callback.ts';
 
 /**
  * The caller's per-minute budget for this request: the route names it, the
@@ -212,16 +212,12 @@ export function createControlService(deps: ControlDeps) {
           memo: { requestId: req.requestId, requestActor: req.actor, dryRun: req.dryRun },
           summary: `${req.dryRun ? '[DRY RUN] ' : ''}${tool}${businessId ? ` ${businessId}` : ''}`,
         });
-        if (req.callbackUrl) {
-          await startCallback(deps.temporal, deps.taskQueue, {
-            workflowId: wfId,
-            runId: (await handle.describe()).runId,
-            operation: OPS_EXECUTE.operationOf(tool),
-            url: req.callbackUrl,
-            actor: `control-key:${key.name}`,
-            ...(businessId ? { tenantId: businessId } : {}),
-          });
-        }
+        await callBackWhenDone(deps.temporal, deps.taskQueue, handle, {
+          url: req.callbackUrl,
+          operation: OPS_EXECUTE.operationOf(tool),
+          actor: `control-key:${key.name}`,
+          ...(businessId ? { tenantId: businessId } : {}),
+        });
         const owner = claim.kind === 'claimed';
         const outcome = await awaitOutcome<unknown>(
           handle,

@@ -11,6 +11,7 @@ import {
   type AssignDriverWorkflow,
 } from './assign-driver.contract.ts';
 import { operationUrl } from './dispatch.paths.ts';
+import { callBackWhenDone, checkCallbackUrl, type CallbackSettings } from '../platform/callbacks/start-callback.ts';
 
 export type AssignOutcome =
   | { state: 'assigned'; workflowId: string; result: AssignDriverResult }
@@ -25,11 +26,16 @@ const CONFLICTS = new Set<string>([
 ]);
 
 /** The one way a driver gets booked: POST assign and PUT order with a driverId both come here. */
-export function createAssignService(deps: DurableServiceDeps) {
+export function createAssignService(deps: DurableServiceDeps & { callbacks: CallbackSettings }) {
   const em = () => deps.orm.em as EntityManager;
 
   return {
-    async assign(code: string, req: { driverId?: string; reason?: string }, who: AuditContext): Promise<AssignOutcome> {
+    async assign(
+      code: string,
+      req: { driverId?: string; reason?: string; callbackUrl?: string },
+      who: AuditContext,
+    ): Promise<AssignOutcome> {
+      if (req.callbackUrl) await checkCallbackUrl(deps.callbacks, req.callbackUrl, 'body.callbackUrl');
       // One statement: the order's version, and whether the named driver exists.
       const [order] = (await em().execute(
         `select id, assignment_version,
@@ -57,6 +63,12 @@ export function createAssignService(deps: DurableServiceDeps) {
         labels: { operation: ASSIGN_DRIVER.operation, tenantId: code, actor: actorLabel(who) },
         memo: { requestId: who.requestId, driverId: req.driverId ?? 'auto' },
         summary: req.driverId ? `Assign ${req.driverId} to ${code}` : `Auto-assign ${code}`,
+      });
+      await callBackWhenDone(deps.temporal, deps.taskQueue, handle, {
+        url: req.callbackUrl,
+        operation: ASSIGN_DRIVER.operation,
+        actor: actorLabel(who),
+        tenantId: code,
       });
       const outcome = await awaitOutcome<AssignDriverResult>(handle, deps.syncWaitMs, deps.stopping);
       if (outcome.state === 'running') return { state: 'running', workflowId: wfId, statusUrl: operationUrl(wfId) };

@@ -4,6 +4,7 @@ import { DRIVER_STATUSES, ONBOARDING_STATUSES } from './entities/driver.entity.t
 import { REFUND_REASONS, REFUND_STATUSES } from './entities/payment.entity.ts';
 import { ROUNDINGS } from './entities/pricing-config.entity.ts';
 import { RANGES } from './analytics.rules.ts';
+import { callbackUrlSchema } from '../platform/callbacks/start-callback.ts';
 
 // Schemas of the refunds, drivers, pricing and analytics routes (orders: orders.schemas.ts).
 
@@ -36,6 +37,8 @@ export const createRefundBody = z
     amount: pence,
     reason: z.enum(REFUND_REASONS),
     notes: z.string({ error: 'must be a string' }).max(2000).optional(),
+    // Not in spec 002: where to POST the refund's outcome when its run ends (the README's callbacks).
+    callbackUrl: callbackUrlSchema.optional(),
   })
   .strict();
 

@@ -45,7 +45,7 @@ export const dispatchModule: ModuleManifest = {
   routes: (p) => {
     const durable = durableServiceDeps(p);
     const orders = createOrderReads({ em: () => p.orm.em as EntityManager });
-    const assign = createAssignService(durable);
+    const assign = createAssignService({ ...durable, callbacks: p.config.callbacks });
     const webhookUrls = p.config.dispatch.webhookUrls;
     return [
       createDispatchRoutes({
@@ -55,7 +55,7 @@ export const dispatchModule: ModuleManifest = {
         orders,
         assign,
         updates: createOrderUpdates({ ...durable, assign, reads: orders, webhookUrls }),
-        refunds: createRefundService({ ...durable, approvals: p.config.approvals }),
+        refunds: createRefundService({ ...durable, approvals: p.config.approvals, callbacks: p.config.callbacks }),
         drivers: createDriverService(p),
         pricing: createPricingService(p),
         insightsOf: {

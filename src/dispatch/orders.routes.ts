@@ -57,7 +57,7 @@ export function addOrderRoutes(r: ModuleRouter, d: DispatchRouteDeps) {
     handler: async ({ params, body }, ctx) => {
       const out = await d.assign.assign(
         params.code,
-        { driverId: body.autoAssign ? undefined : body.driverId, reason: body.reason },
+        { driverId: body.autoAssign ? undefined : body.driverId, reason: body.reason, callbackUrl: body.callbackUrl },
         auditContextFrom(ctx),
       );
       ctx.state.workflowId = out.workflowId;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cursorParam, pageLimit } from '../platform/db/keyset.ts';
 import { ORDER_STATUSES, PAYMENT_STATUSES, TIME_SLOTS } from './entities/order.entity.ts';
+import { callbackUrlSchema } from '../platform/callbacks/start-callback.ts';
 
 const text = (max: number) => z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(max);
 const isoDate = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).transform((s) => new Date(s));
@@ -39,6 +40,8 @@ export const assignBody = z
     driverId: text(100).optional(),
     autoAssign: z.boolean({ error: 'must be a boolean' }).default(false),
     reason: text(500).optional(),
+    // Not in spec 002: where to POST the assignment's outcome when its run ends (the README's callbacks).
+    callbackUrl: callbackUrlSchema.optional(),
   })
   .strict()
   .refine((b) => b.autoAssign || b.driverId, { message: 'is required unless autoAssign is true', path: ['driverId'] })

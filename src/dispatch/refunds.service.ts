@@ -20,12 +20,15 @@ import { operationUrl } from './dispatch.paths.ts';
 import { outcomeOrPlan } from '../platform/approvals/await-plan.ts';
 import { needsApproval, type ApprovalRule } from '../platform/approvals/approvals-config.ts';
 import { APPROVAL_FAILURES, approvalUrlOf } from '../platform/approvals/approval.contract.ts';
+import { callBackWhenDone, checkCallbackUrl, type CallbackSettings } from '../platform/callbacks/start-callback.ts';
 
 export interface RefundRequest {
   paymentId: string;
   amount: number;
   reason: RefundReason;
   notes?: string;
+  /** Where to POST the refund's outcome when its run ends (a completion callback). */
+  callbackUrl?: string;
 }
 
 export interface RefundFilter {
@@ -44,7 +47,14 @@ export interface RefundFilter {
  * different body is another request and is refused (as Stripe does).
  */
 export function refundRequestHash(req: RefundRequest) {
-  const canonical = JSON.stringify([req.paymentId, req.amount, req.reason, req.notes ?? null]);
+  // The callback target is part of the request; it is left out when absent, so keys used before keep their digest.
+  const canonical = JSON.stringify([
+    req.paymentId,
+    req.amount,
+    req.reason,
+    req.notes ?? null,
+    ...(req.callbackUrl ? [req.callbackUrl] : []),
+  ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 
@@ -116,7 +126,10 @@ function refundWhere(f: RefundFilter, withCursor: boolean) {
 }
 
 export function createRefundService(
-  deps: DurableServiceDeps & { approvals: { rules: readonly ApprovalRule[]; timeoutMs: number } },
+  deps: DurableServiceDeps & {
+    approvals: { rules: readonly ApprovalRule[]; timeoutMs: number };
+    callbacks: CallbackSettings;
+  },
 ) {
   const em = () => deps.orm.em as EntityManager;
   const sql = <T>(q: string, p: unknown[] = []) => em().execute(q, p) as Promise<T[]>;
@@ -132,10 +145,11 @@ export function createRefundService(
      * Starts (or joins) refund:<paymentId>:<caller>:<key> and waits within the
      * sync bound. The same key with another body is refused with 422.
      */
-    async create(req: RefundRequest, key: string, who: AuditContext) {
+    async create({ callbackUrl, ...req }: RefundRequest, key: string, who: AuditContext) {
+      if (callbackUrl) await checkCallbackUrl(deps.callbacks, callbackUrl, 'body.callbackUrl');
       const [payment] = await sql<{ id: string }>('select id from dispatch_payment where id = ?', [req.paymentId]);
       if (!payment) throw notFound('payment');
-      const requestHash = refundRequestHash(req);
+      const requestHash = refundRequestHash({ ...req, callbackUrl });
       const wfId = refundWorkflowId(req.paymentId, actorLabel(who), key);
       const [earlier] = await sql<{ request_hash: string }>(
         'select request_hash from dispatch_refund where workflow_id = ?',
@@ -157,6 +171,12 @@ export function createRefundService(
         },
         memo: { requestId: who.requestId, requestHash },
         summary: `Refund ${pounds(req.amount)} of ${req.paymentId}`,
+      });
+      await callBackWhenDone(deps.temporal, deps.taskQueue, handle, {
+        url: callbackUrl,
+        operation: REFUND_PAYMENT.operation,
+        actor: actorLabel(who),
+        tenantId: req.paymentId,
       });
       const outcome = approval
         ? await outcomeOrPlan<RefundPaymentResult>(handle, deps.syncWaitMs, deps.stopping)

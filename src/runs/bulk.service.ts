@@ -90,6 +90,8 @@ export function createBulkService(deps: BulkDeps) {
       );
       cursor = page.nextCursor ? new Uint8Array(Buffer.from(page.nextCursor, 'base64url')) : undefined;
     } while (cursor && targets.length < BULK_MAX_RUNS);
+    // Previews past their five minutes are of no use to anyone: each new preview clears them.
+    await em().execute(`delete from bulk_preview where expires_at < now() - interval '1 hour'`);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + PREVIEW_TTL_MS);
     await em().execute(

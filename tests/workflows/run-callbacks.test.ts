@@ -4,6 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestContext, type TestContext } from '../support/context.ts';
 import { seedClient, uniqueId } from '../support/factories.ts';
+import { seedDriver, seedOrder } from '../support/dispatch.ts';
+import { adminToken, bearer, CALLER_ENV, createClient, twilioCallback } from '../support/caller.ts';
 import { waitFor } from '../support/faults.ts';
 import { startTestWorker } from '../support/worker-process.ts';
 import { bootstrapBody, execute } from '../support/control.ts';
@@ -19,7 +21,7 @@ import { readFileSync } from 'node:fs';
 // for n8n's resumeUrl (private targets allowed here, as for a local n8n; refused by default below).
 const taskQueue = uniqueId('callbacks-queue');
 const SECRET = 'callback-secret-for-tests-0123456789';
-const env = { CALLBACK_SECRET: SECRET, WEBHOOK_ALLOW_PRIVATE: '1' };
+const env = { ...CALLER_ENV, CALLBACK_SECRET: SECRET, WEBHOOK_ALLOW_PRIVATE: '1' };
 let t: TestContext;
 let worker: ChildProcess;
 let receiver: Server;
@@ -152,6 +154,81 @@ describe('a client deletion with a callbackUrl', () => {
     const body = JSON.parse(receivedAt(refused)[0]!.body);
     expect(body).toMatchObject({ status: 'FAILED', error: { code: 'SAFETY_CHECK_FAILED' } });
     expect(body.result).toBeUndefined();
+  });
+});
+
+describe('dispatch starts with a callbackUrl', () => {
+  test('a refund and a driver assignment each announce their outcome once they end', async () => {
+    const refunded = `/resume/${uniqueId('refund')}`;
+    const o = await seedOrder(t, { amountPence: 10_000 });
+    const res = await t.api
+      .post('/api/admin/refunds')
+      .set('Idempotency-Key', uniqueId('key'))
+      .send({
+        paymentId: o.paymentId,
+        amount: 2_500,
+        reason: 'customer_request',
+        callbackUrl: `${receiverUrl}${refunded}`,
+      });
+    expect(res.status).toBe(200);
+    await waitFor(async () => receivedAt(refunded).length > 0, 'the refund callback');
+    expect(JSON.parse(receivedAt(refunded)[0]!.body)).toMatchObject({
+      operation: 'refund',
+      status: 'COMPLETED',
+      result: { refundId: res.body.id, status: 'completed' },
+    });
+
+    const assigned = `/resume/${uniqueId('assign')}`;
+    const driver = await seedDriver(t);
+    const order = await seedOrder(t, {
+      date: `2033-0${1 + Math.floor(Math.random() * 9)}-1${Math.floor(Math.random() * 9)}`,
+    });
+    const a = await t.api
+      .post(`/api/admin/orders/${order.code}/assign`)
+      .send({ driverId: driver, reason: 'nearest van', callbackUrl: `${receiverUrl}${assigned}` });
+    expect(a.status).toBe(200);
+    await waitFor(async () => receivedAt(assigned).length > 0, 'the assignment callback');
+    expect(JSON.parse(receivedAt(assigned)[0]!.body)).toMatchObject({
+      operation: 'assign',
+      status: 'COMPLETED',
+      result: { driverId: driver },
+    });
+  });
+
+  test('a refund callbackUrl that is not http is refused with 400 naming it, and nothing is refunded', async () => {
+    const o = await seedOrder(t, { amountPence: 10_000 });
+    const res = await t.api
+      .post('/api/admin/refunds')
+      .set('Idempotency-Key', uniqueId('key'))
+      .send({ paymentId: o.paymentId, amount: 2_500, reason: 'customer_request', callbackUrl: 'ftp://example.com/x' });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toContain('callbackUrl');
+    expect(await t.sql(`select 1 from dispatch_refund where payment_id = ?`, [o.paymentId])).toEqual([]);
+  });
+});
+
+describe('a call with a callbackUrl', () => {
+  test('announces the call once its status callbacks end it', async () => {
+    const ended = `/resume/${uniqueId('call')}`;
+    const admin = await adminToken(t);
+    const c = await createClient(t, admin);
+    const res = await t.anonymous
+      .post(`/admin/clients/${c.clientId}/make-call`)
+      .set(bearer(admin))
+      .send({ phone: '+12125551234', callbackUrl: `${receiverUrl}${ended}` });
+    expect(res.status).toBe(200);
+    const [call] = await t.sql(`select id from caller_call where client_id = ?`, [c.clientId]);
+    const done = await twilioCallback(t, call.id, {
+      CallSid: res.body.callSid,
+      CallStatus: 'completed',
+      SequenceNumber: '1',
+      CallDuration: '12',
+    });
+    expect(done.status).toBe(200);
+    await waitFor(async () => receivedAt(ended).length > 0, 'the call callback');
+    const body = JSON.parse(receivedAt(ended)[0]!.body);
+    expect(body).toMatchObject({ operation: 'call', status: 'COMPLETED', result: { status: 'completed' } });
+    expect(receivedAt(ended)[0]!.body).not.toContain('+12125551234'.slice(1)); // the number is masked or absent
   });
 });
 

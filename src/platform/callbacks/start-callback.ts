@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { AppError, validationError } from '../http/errors.ts';
 import { refusedTarget } from '../webhooks/public-target.ts';
 import { startOrAttach } from '../temporal/runs.ts';
@@ -52,4 +52,19 @@ export async function startCallback(
     summary: `Call back when ${req.workflowId} ends`,
   });
   return id;
+}
+
+/**
+ * After a start that asked for a callback (`url` set): the callback for this run of `handle` (its
+ * run ID pinned, so a later retry of the ID is not announced as this one). Nothing when `url` is unset.
+ */
+export async function callBackWhenDone(
+  client: Client,
+  taskQueue: string,
+  handle: WorkflowHandle,
+  req: { url: string | undefined; operation: string; actor: string; tenantId?: string },
+): Promise<void> {
+  if (!req.url) return;
+  const { runId } = await handle.describe();
+  await startCallback(client, taskQueue, { ...req, url: req.url, workflowId: handle.workflowId, runId });
 }
