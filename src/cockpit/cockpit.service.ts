@@ -13,10 +13,10 @@ import {
   type Cursor,
   type KeysetOrder,
 } from '../platform/db/keyset.ts';
-import { awaitOutcome, describeRun, startOrAttach } from '../platform/temporal/runs.ts';
-import { outcomeOrPlan } from '../platform/approvals/await-plan.ts';
-import { needsApproval, type ApprovalRule } from '../platform/approvals/approvals-config.ts';
-import { APPROVAL_FAILURES, approvalUrlOf, type ApprovalView } from '../platform/approvals/approval.contract.ts';
+import { describeRun, startOrAttach } from '../platform/temporal/runs.ts';
+import { notApproved, outcomeOrPlan } from '../platform/approvals/await-plan.ts';
+import { approvalGateFor, type ApprovalSettings } from '../platform/approvals/approvals-config.ts';
+import { APPROVAL_FAILURES, type ApprovalView } from '../platform/approvals/approval.contract.ts';
 import type { AlertType } from './entities/alert-log.entity.ts';
 import { AlertLog } from './entities/index.ts';
 import { Client, OnboardingState, type Severity } from '../tenants/entities/index.ts';
@@ -46,7 +46,7 @@ export interface CockpitDeps extends DurableServiceDeps {
   /** A DELETE of a client deleted this recently answers that deletion's log (a retry), not 404. */
   deleteReplayWindowMs: number;
   /** Which operations wait for a second operator (APPROVALS), and for how long. */
-  approvals: { rules: readonly ApprovalRule[]; timeoutMs: number };
+  approvals: ApprovalSettings;
   callbacks: CallbackSettings;
 }
 
@@ -284,9 +284,7 @@ export function createCockpitService(deps: CockpitDeps) {
         throw notFound('client');
       }
       const wfId = clientDeleteWorkflowId(id, current.incarnation);
-      const approval = needsApproval(deps.approvals.rules, CLIENT_DELETE.operation)
-        ? { requestedBy: actorLabel(who), timeoutMs: deps.approvals.timeoutMs }
-        : undefined;
+      const approval = approvalGateFor(deps.approvals, CLIENT_DELETE.operation, actorLabel(who));
       const handle = await startOrAttach<DeleteClientWorkflow>(deps.temporal, {
         workflowType: CLIENT_DELETE.workflowType,
         workflowId: wfId,
@@ -302,9 +300,7 @@ export function createCockpitService(deps: CockpitDeps) {
         actor: actorLabel(who),
         tenantId: id,
       });
-      const outcome = approval
-        ? await outcomeOrPlan<DeletionLog>(handle, deps.syncWaitMs, deps.stopping)
-        : await awaitOutcome<DeletionLog>(handle, deps.syncWaitMs, deps.stopping);
+      const outcome = await outcomeOrPlan<DeletionLog>(handle, !!approval, deps.syncWaitMs, deps.stopping);
       if (outcome.state === 'completed') return { state: 'deleted', log: outcome.result, workflowId: wfId };
       if (outcome.state === 'running') return { state: 'running', workflowId: wfId };
       if (outcome.state === 'awaiting_approval')
@@ -319,11 +315,8 @@ export function createCockpitService(deps: CockpitDeps) {
           },
         });
       }
-      if (failure?.type === APPROVAL_FAILURES.rejected || failure?.type === APPROVAL_FAILURES.expired) {
-        throw new AppError(409, failure.type, `The deletion was not approved: ${failure.message}`, {
-          details: { workflowId: wfId, approvalUrl: approvalUrlOf(wfId) },
-        });
-      }
+      const refused = notApproved(failure, 'deletion', wfId);
+      if (refused) throw refused;
       log.error({ clientId: id, workflowId: wfId, err: outcome.error }, 'DELETE FAILED (TRANSACTION ROLLED BACK)');
       throw new AppError(500, DELETE_FAILURES.failed, 'Failed to delete client. Transaction rolled back.', {
         details: {

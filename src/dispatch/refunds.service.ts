@@ -5,7 +5,7 @@ import { actorLabel, type AuditContext } from '../platform/audit/audit.ts';
 import { AppError, notFound } from '../platform/http/errors.ts';
 import { iso } from '../platform/http/wire.ts';
 import { afterCursor, rowsPage, type Cursor } from '../platform/db/keyset.ts';
-import { awaitOutcome, startOrAttach } from '../platform/temporal/runs.ts';
+import { startOrAttach } from '../platform/temporal/runs.ts';
 import type { RefundReason, RefundStatus } from './entities/payment.entity.ts';
 import {
   REFUND_FAILURES,
@@ -17,9 +17,8 @@ import {
 import { pounds } from './refund.rules.ts';
 import { containing } from '../platform/db/keyset.ts';
 import { operationUrl } from './dispatch.paths.ts';
-import { outcomeOrPlan } from '../platform/approvals/await-plan.ts';
-import { needsApproval, type ApprovalRule } from '../platform/approvals/approvals-config.ts';
-import { APPROVAL_FAILURES, approvalUrlOf } from '../platform/approvals/approval.contract.ts';
+import { notApproved, outcomeOrPlan } from '../platform/approvals/await-plan.ts';
+import { approvalGateFor, type ApprovalSettings } from '../platform/approvals/approvals-config.ts';
 import { callBackWhenDone, checkCallbackUrl, type CallbackSettings } from '../platform/callbacks/start-callback.ts';
 
 export interface RefundRequest {
@@ -127,7 +126,7 @@ function refundWhere(f: RefundFilter, withCursor: boolean) {
 
 export function createRefundService(
   deps: DurableServiceDeps & {
-    approvals: { rules: readonly ApprovalRule[]; timeoutMs: number };
+    approvals: ApprovalSettings;
     callbacks: CallbackSettings;
   },
 ) {
@@ -156,9 +155,7 @@ export function createRefundService(
         [wfId],
       );
       if (earlier && earlier.request_hash !== requestHash) throw keyReused();
-      const approval = needsApproval(deps.approvals.rules, REFUND_PAYMENT.operation, req.amount)
-        ? { requestedBy: actorLabel(who), timeoutMs: deps.approvals.timeoutMs }
-        : undefined;
+      const approval = approvalGateFor(deps.approvals, REFUND_PAYMENT.operation, actorLabel(who), req.amount);
       const handle = await startOrAttach<RefundPaymentWorkflow>(deps.temporal, {
         workflowType: REFUND_PAYMENT.workflowType,
         workflowId: wfId,
@@ -178,17 +175,13 @@ export function createRefundService(
         actor: actorLabel(who),
         tenantId: req.paymentId,
       });
-      const outcome = approval
-        ? await outcomeOrPlan<RefundPaymentResult>(handle, deps.syncWaitMs, deps.stopping)
-        : await awaitOutcome<RefundPaymentResult>(handle, deps.syncWaitMs, deps.stopping);
-      if (outcome.state === 'awaiting_approval') {
+      const outcome = await outcomeOrPlan<RefundPaymentResult>(handle, !!approval, deps.syncWaitMs, deps.stopping);
+      if (outcome.state === 'awaiting_approval' || outcome.state === 'running') {
+        // A run still open was joined: its own request hash says whether it is this request.
         const memo = (await handle.describe()).memo as { requestHash?: string } | undefined;
         if (memo?.requestHash && memo.requestHash !== requestHash) throw keyReused();
-        return { state: 'awaiting_approval' as const, workflowId: wfId, approval: outcome.approval };
-      }
-      if (outcome.state === 'running') {
-        const memo = (await handle.describe()).memo as { requestHash?: string } | undefined;
-        if (memo?.requestHash && memo.requestHash !== requestHash) throw keyReused();
+        if (outcome.state === 'awaiting_approval')
+          return { state: 'awaiting_approval' as const, workflowId: wfId, approval: outcome.approval };
         return { state: 'running' as const, workflowId: wfId, statusUrl: operationUrl(wfId) };
       }
       if (outcome.state === 'completed') {
@@ -203,10 +196,8 @@ export function createRefundService(
           details: { issues: [{ field: 'body.amount', message: f!.message }] },
         });
       if (status) throw new AppError(status, f!.type!, f!.message);
-      if (f?.type === APPROVAL_FAILURES.rejected || f?.type === APPROVAL_FAILURES.expired)
-        throw new AppError(409, f.type, `The refund was not approved: ${f.message}`, {
-          details: { workflowId: wfId, approvalUrl: approvalUrlOf(wfId) },
-        });
+      const refused = notApproved(f, 'refund', wfId);
+      if (refused) throw refused;
       throw new AppError(500, 'REFUND_FAILED', 'The refund failed; nothing was refunded', {
         cause: outcome.error,
         details: { workflowId: wfId },

@@ -76,6 +76,9 @@ export interface OperationPolicy {
 
 export type OperationPolicies = ReadonlyMap<string, OperationPolicy>;
 
+/** The least role that may retry a run of the operation (its start's; operator unless it says). */
+export const retryRoleOf = (policy: OperationPolicy): Role => policy.retryRole ?? 'operator';
+
 /** Every module's operations, by name (a name declared twice is a programming error). */
 export function operationPolicies(modules: readonly Pick<ModuleManifest, 'name' | 'operations'>[]): OperationPolicies {
   const all = new Map<string, OperationPolicy>();

@@ -4,7 +4,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/http/errors.ts';
 import { hasRole, type Role } from '../platform/auth/roles.ts';
 import { actorLabel, appendAudit, type AuditContext } from '../platform/audit/audit.ts';
-import type { OperationPolicies } from '../platform/module.ts';
+import { retryRoleOf, type OperationPolicies } from '../platform/module.ts';
 import { startOrAttach } from '../platform/temporal/runs.ts';
 import { runUrlOf } from '../platform/approvals/approval.contract.ts';
 import type { RunsService } from './runs.service.ts';
@@ -52,15 +52,13 @@ export function createBulkService(deps: BulkDeps) {
     statusIn: ACTION_STATUSES[action],
     operationIn: [...deps.operations]
       .filter(([, p]) => p[POLICY[action]])
-      .filter(
-        ([, p]) =>
-          action !== 'retry' || hasRole({ role: (who.actorRole ?? 'viewer') as Role }, p.retryRole ?? 'operator'),
-      )
+      .filter(([, p]) => action !== 'retry' || hasRole({ role: (who.actorRole ?? 'viewer') as Role }, retryRoleOf(p)))
       .map(([op]) => op),
   });
 
   async function preview(filter: RunsFilter, action: BulkAction, who: AuditContext) {
-    const query = runsQuery(narrowed(filter, action, who));
+    const scope = narrowed(filter, action, who);
+    const query = runsQuery(scope);
     const { count } = await deps.temporal.workflow.count(query);
     if (count > BULK_MAX_RUNS) {
       throw new AppError(
@@ -76,7 +74,7 @@ export function createBulkService(deps: BulkDeps) {
     let cursor: Uint8Array | undefined;
     do {
       const page = await deps.runs.list({
-        ...narrowed(filter, action, who),
+        ...scope,
         limit: 200,
         ...(cursor ? { cursor } : {}),
       });

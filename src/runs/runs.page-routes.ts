@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import type { MountedModule } from '../platform/http/app.ts';
 import type { OpenApiRegistry } from '../platform/http/openapi.ts';
 import type { Authenticator } from '../platform/auth/operator-auth.ts';
-import type { OperationPolicies } from '../platform/module.ts';
+import { retryRoleOf, type OperationPolicies } from '../platform/module.ts';
 import { ModuleRouter } from '../platform/http/route.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { PAGE_HEADERS } from '../platform/http/pages.ts';
@@ -63,8 +63,7 @@ export function createRunsPageRoutes(d: {
       // Decisions are a signed-in person's (see ApprovalsService.decide).
       canDecide: hasRole(principal, 'operator') && principal.kind === 'operator-session',
       cancellable: (op: string | null) => !!policy(op)?.cancellable,
-      retryable: (op: string | null) =>
-        !!policy(op)?.retryable && hasRole(principal, policy(op)?.retryRole ?? 'operator'),
+      retryable: (op: string | null) => !!policy(op)?.retryable && hasRole(principal, retryRoleOf(policy(op)!)),
     };
   };
   const listPage = async (

@@ -12,10 +12,11 @@ import { isoOrNull } from '../platform/http/wire.ts';
 import { runsQuery, type RunsFilter } from './visibility-query.ts';
 import { runSteps } from './run-steps.ts';
 import { runWebUiUrl } from '../platform/temporal/web-ui.ts';
-import type { OperationPolicies } from '../platform/module.ts';
+import { retryRoleOf, type OperationPolicies } from '../platform/module.ts';
 import { hasRole, insufficientRole, type Role } from '../platform/auth/roles.ts';
-import { needsApproval, type ApprovalRule } from '../platform/approvals/approvals-config.ts';
-import { APPROVAL_FAILURES, type ApprovalView } from '../platform/approvals/approval.contract.ts';
+import { approvalGateFor, type ApprovalSettings } from '../platform/approvals/approvals-config.ts';
+import type { ApprovalView } from '../platform/approvals/approval.contract.ts';
+import { wasNotApproved } from '../platform/approvals/await-plan.ts';
 
 type RawExecution = proto.temporal.api.workflow.v1.IWorkflowExecutionInfo;
 
@@ -28,7 +29,7 @@ export interface RunsDeps {
   /** The Temporal Web UI's base URL, for each run's link; null when none is known. */
   uiUrl: string | null;
   /** Which operations wait for an approval now (a retry asks again when its operation does). */
-  approvals: { rules: readonly ApprovalRule[]; timeoutMs: number };
+  approvals: ApprovalSettings;
 }
 
 /** The ends after which Temporal starts a second run of a workflow ID (ALLOW_DUPLICATE_FAILED_ONLY). */
@@ -205,11 +206,11 @@ export function createRunsService(deps: RunsDeps) {
           },
         );
       }
-      const least = policy.retryRole ?? 'operator';
+      const least = retryRoleOf(policy);
       if (!who.actorRole || !hasRole({ role: who.actorRole as Role }, least)) throw insufficientRole(least);
       const ended = await awaitOutcome(handle, 1_000);
       const failure = ended.state === 'failed' ? ended.failure?.type : undefined;
-      if (failure === APPROVAL_FAILURES.rejected || failure === APPROVAL_FAILURES.expired) {
+      if (wasNotApproved(failure)) {
         throw new AppError(
           409,
           'RUN_NOT_RETRYABLE',
@@ -223,10 +224,9 @@ export function createRunsService(deps: RunsDeps) {
       // The retry acts for whoever retried it: the audit trail names them, and an operation behind an
       // approval step asks for an approval again (by the config in force now), never from them.
       const amount = typeof input?.amount === 'number' ? input.amount : undefined;
-      const approval =
-        policy.approvable && needsApproval(deps.approvals.rules, operation, amount)
-          ? { requestedBy: actorLabel(who), timeoutMs: deps.approvals.timeoutMs }
-          : undefined;
+      const approval = policy.approvable
+        ? approvalGateFor(deps.approvals, operation, actorLabel(who), amount)
+        : undefined;
       const args =
         input && typeof input === 'object' ? [{ ...input, audit: who, approval }, ...rest] : [input, ...rest];
       const tenantId = desc.typedSearchAttributes.get(TenantId);

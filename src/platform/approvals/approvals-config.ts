@@ -1,4 +1,11 @@
 import type { OperationPolicies } from '../module.ts';
+import type { ApprovalGate } from './approval.contract.ts';
+
+/** Which operations wait for a second operator (APPROVALS), and for how long (APPROVAL_TIMEOUT). */
+export interface ApprovalSettings {
+  rules: readonly ApprovalRule[];
+  timeoutMs: number;
+}
 
 /** One entry of APPROVALS: an operation, and for amounts the least (in pence) that needs one. */
 export interface ApprovalRule {
@@ -41,4 +48,19 @@ export function needsApproval(rules: readonly ApprovalRule[], operation: string,
       r.operation === operation &&
       (r.minAmountPence === undefined || (amountPence !== undefined && amountPence >= r.minAmountPence)),
   );
+}
+
+/**
+ * The approval gate a run of `operation` (moving `amountPence`) starts with, asked for by
+ * `requestedBy`; undefined when the configuration in force lets it run at once.
+ */
+export function approvalGateFor(
+  settings: ApprovalSettings,
+  operation: string,
+  requestedBy: string,
+  amountPence?: number,
+): ApprovalGate | undefined {
+  return needsApproval(settings.rules, operation, amountPence)
+    ? { requestedBy, timeoutMs: settings.timeoutMs }
+    : undefined;
 }
