@@ -75,6 +75,25 @@ const sameIncarnation = (client: Client | null, input: DeleteClientInput) =>
 export function createDeleteClientActivities(deps: { orm: MikroORM; logger: Logger }) {
   const log = deps.logger.child({ module: 'cockpit', op: CLIENT_DELETE.operation });
 
+  /** A deletion the safety checks refuse: logged, audited as rejected (nothing else written), thrown. */
+  async function refuse(em: EntityManager, client: Client, input: DeleteClientInput, violations: string[]) {
+    log.warn(
+      { clientId: client.id, violations, workflowId: input.workflowId },
+      'delete rejected: safety checks failed',
+    );
+    recordAudit(em, input.audit, {
+      action: 'client.delete',
+      resourceType: 'client',
+      resourceId: client.id,
+      outcome: 'rejected',
+      before: presentClient(client),
+      after: { violations },
+      workflowId: input.workflowId,
+    });
+    await em.flush();
+    return rejected(violations);
+  }
+
   return {
     /** Read-only pre-flight: reports every failed safety check and records the refusal. */
     async checkClientDeletable(input: DeleteClientInput): Promise<{ businessName: string }> {
@@ -85,23 +104,7 @@ export function createDeleteClientActivities(deps: { orm: MikroORM; logger: Logg
         throw notFound(input.clientId);
       }
       const violations = deletionViolations(client, input.confirmBusinessName);
-      if (violations.length) {
-        log.warn(
-          { clientId: client.id, violations, workflowId: input.workflowId },
-          'delete rejected: safety checks failed',
-        );
-        recordAudit(em, input.audit, {
-          action: 'client.delete',
-          resourceType: 'client',
-          resourceId: client.id,
-          outcome: 'rejected',
-          before: presentClient(client),
-          after: { violations },
-          workflowId: input.workflowId,
-        });
-        await em.flush();
-        throw rejected(violations);
-      }
+      if (violations.length) throw await refuse(em, client, input, violations);
       return { businessName: client.businessName };
     },
 
@@ -123,21 +126,23 @@ export function createDeleteClientActivities(deps: { orm: MikroORM; logger: Logg
     },
 
     /**
-     * The irreversible step: one transaction, spec order, client row locked and
-     * re-checked so a concurrent unmute or payment cannot slip between check and
-     * delete. The permanent deletion record and the audit event commit with it.
+     * The irreversible step, and the safety checks' own home: one transaction, spec
+     * order, client row locked and checked under the lock, so a concurrent unmute or
+     * payment cannot slip between check and delete. The permanent deletion record and
+     * the audit event commit with it; a refusal writes nothing in it and is recorded
+     * after it.
      */
     async deleteClientData(input: DeleteClientInput): Promise<DeletionLog> {
       return withHeartbeat(async () => {
         const em = deps.orm.em.fork();
         const earlier = await committedDeletion(em, input.workflowId);
         if (earlier) return earlier;
-        return em.transactional(async (tx) => {
+        const outcome = await em.transactional(async (tx) => {
           const id = input.clientId;
           const client = sameIncarnation(await tx.findOne(Client, id, { lockMode: LockMode.PESSIMISTIC_WRITE }), input);
           if (!client) throw notFound(id);
           const violations = deletionViolations(client, input.confirmBusinessName);
-          if (violations.length) throw rejected(violations);
+          if (violations.length) return { refused: { client, violations } };
           const before = presentClient(client);
           log.warn({ clientId: id, workflowId: input.workflowId }, 'beginning irreversible deletion transaction');
 
@@ -185,8 +190,10 @@ export function createDeleteClientActivities(deps: { orm: MikroORM; logger: Logg
             workflowId: input.workflowId,
           });
           log.warn({ clientId: id, recordsDeleted, workflowId: input.workflowId }, 'client deleted');
-          return deletionLog;
+          return { deleted: deletionLog };
         });
+        if (outcome.refused) throw await refuse(em, outcome.refused.client, input, outcome.refused.violations);
+        return outcome.deleted;
       });
     },
   };

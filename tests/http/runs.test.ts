@@ -120,10 +120,9 @@ describe('GET /api/admin/runs/:workflowId', () => {
     expect(run).toMatchObject({ status: 'COMPLETED', operation: 'client-delete' });
     expect(run.summary).toContain(`Delete client ${c.id}`);
     expect(run.steps.map((s: any) => [s.step, s.kind, s.outcome])).toEqual([
-      ['checkClientDeletable', 'local', 'completed'],
       ['deleteClientData', 'activity', 'completed'],
     ]);
-    expect(run.steps[1].attempts).toBe(1);
+    expect(run.steps[0].attempts).toBe(1);
     expect(run.result).toMatchObject({ clientId: c.id });
   });
 

@@ -81,16 +81,16 @@ const failureType = (err: unknown) => {
 describe('deleteClientWorkflow', () => {
   const input = { clientId: 'c1', incarnation: randomUUID(), confirmBusinessName: 'B', audit: who };
 
-  test('a failed safety check ends the run as SAFETY_CHECK_FAILED and never reaches the transaction', async () => {
+  test('without approvals the transaction is the only step, and a failed safety check in it ends the run', async () => {
     const out = await run(CLIENT_DELETE.workflowType, [input], {
-      checkClientDeletable: async () => {
+      checkClientDeletable: async () => ({ businessName: 'B' }),
+      deleteClientData: async () => {
         throw ApplicationFailure.nonRetryable('no', DELETE_FAILURES.safety, { violations: ['x'] });
       },
-      deleteClientData: async () => deletionLog,
       recordAuditEvent: async () => undefined,
     });
     expect(failureType(out.error)).toBe(DELETE_FAILURES.safety);
-    expect(out.calls).toEqual(['checkClientDeletable']);
+    expect(out.calls).toEqual(['deleteClientData']);
   });
 
   test('a transaction that fails once (a lost connection) is retried and the deletion log returned', async () => {

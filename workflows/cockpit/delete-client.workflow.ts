@@ -8,8 +8,8 @@ import {
 import { dbStep, localDbStep, transactionalStep } from '../presets.ts';
 import { approvalGate } from '../approval.ts';
 
-// The read-only pre-flight runs as a local activity: no round trip through the
-// server for a step that is safe to repeat.
+// The read-only pre-flight (only before an approval) runs as a local activity: no round
+// trip through the server for a step that is safe to repeat.
 // Each step carries a summary, so the Web UI shows the deletion as the business process it is.
 const { checkClientDeletable } = proxyLocalActivities<CockpitActivities>({
   ...localDbStep,
@@ -29,18 +29,22 @@ const { deleteClientData } = proxyActivities<CockpitActivities>({
 });
 
 /**
- * client-delete:<id>:<incarnation>. Safety checks first (nothing touched if any
- * fails), then (when approvals are on) the approver's decision, then one
- * transaction that deletes everything or nothing.
+ * client-delete:<id>:<incarnation>. One transaction that checks every safety rule
+ * and deletes everything or nothing; when approvals are on, the checks, a plan and
+ * the approver's decision come first.
  */
 export async function deleteClientWorkflow(input: DeleteClientRequest): Promise<DeleteClientResult> {
   const request: DeleteClientInput = { ...input, workflowId: workflowInfo().workflowId };
   const gate = input.approval ? approvalGate(input.approval) : null;
 
-  await checkClientDeletable(request);
-  // With approvals on: a second operator sees the plan and decides before anything is touched.
-  // The transaction re-checks every safety rule, so a change made while it waited still stops it.
-  if (gate) await gate.awaitDecision(await planClientDeletion(request));
+  // With approvals on: the safety checks first, so no one is asked to approve a deletion they would
+  // refuse; then a second operator sees the plan and decides before anything is touched.
+  // Without, the transaction is the only step: it runs every safety check under the client's row
+  // lock and deletes nothing when one fails (a pre-flight would cost a step and still be re-checked).
+  if (gate) {
+    await checkClientDeletable(request);
+    await gate.awaitDecision(await planClientDeletion(request));
+  }
 
   try {
     return await deleteClientData(request);
