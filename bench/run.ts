@@ -29,6 +29,7 @@ import { freePort } from '../src/platform/launch/free-port.ts';
 import { dispatchReport, ordersFloorApp, seedOrders } from './dispatch.ts';
 import { callerReport, callsFloorApp, seedCalls } from './caller.ts';
 import { runsBenchEnabled, runsReport } from './runs.ts';
+import { createRunIndexer } from '../src/runs/run-index.ts';
 
 /**
  * `npm run bench` / `./ops bench`: cockpit latency against floors measured in the
@@ -208,6 +209,17 @@ async function main() {
         await exited;
       });
     }
+    if (inline) {
+      // The child worker keeps the run index; in this process, this one does.
+      const indexer = createRunIndexer({
+        orm,
+        temporal: temporal.client,
+        namespace: 'default',
+        logger,
+        ...config.runsIndex,
+      }).start();
+      stops.unshift(indexer.stop);
+    }
     const floorWorker = await Worker.create({
       connection: nativeConnection,
       taskQueue: 'bench-floor',
@@ -332,7 +344,14 @@ async function main() {
 
     let runsRatios: Record<string, number> = {};
     if (!WORKFLOWS_MODE && runsBenchEnabled()) {
-      runsRatios = await runsReport({ client: temporal.client, apiUrl: api.url, auth, reads: READS, get });
+      runsRatios = await runsReport({
+        client: temporal.client,
+        apiUrl: api.url,
+        auth,
+        reads: READS,
+        get,
+        sql: (q, p) => conn.execute(q, p ?? []),
+      });
     }
 
     const bareRun = await measure(DELETES, 5, async (i) => {

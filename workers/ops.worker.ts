@@ -19,8 +19,12 @@ export async function main(): Promise<void> {
   await ensureSearchAttributes(connection, config.temporal.namespace);
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const services = { config, orm, logger, client, operations: operationPolicies(MODULES) };
-  // Each module's start-up work (the cockpit's alert schedule, …), idempotent.
-  for (const m of MODULES) await m.onWorkerStart?.(services);
+  // Each module's start-up work (the cockpit's alert schedule, the runs index, …), idempotent.
+  const stops: (() => Promise<void>)[] = [];
+  for (const m of MODULES) {
+    const stop = await m.onWorkerStart?.(services);
+    if (stop) stops.push(stop);
+  }
 
   const options: WorkerOptions = {
     connection,
@@ -44,6 +48,7 @@ export async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   await worker.run();
+  for (const stop of stops) await stop();
   await orm.close();
   await connection.close();
 }

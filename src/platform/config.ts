@@ -174,6 +174,11 @@ const EnvSchema = z.object({
   ALERT_DETECTION_EVERY: duration.default('5m'),
   STUCK_THRESHOLD: duration.default('24h'),
 
+  /** How often each worker copies new runs from Temporal's visibility into the runs list's index. */
+  RUNS_INDEX_EVERY: duration.default('1s'),
+  /** How far back a worker looks for runs the index lacks when it starts with an empty index. */
+  RUNS_INDEX_BACKFILL: duration.default('168h'),
+
   /**
    * Operations that wait for a second operator's approval before they act (off by default, so the
    * specs' synchronous answers hold): comma-separated operation names (see the README's Approvals).
@@ -328,6 +333,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       stuckThresholdMs: parseDuration(env.STUCK_THRESHOLD),
     },
     approvals: { rules: parseApprovals(env.APPROVALS).rules, timeoutMs: parseDuration(env.APPROVAL_TIMEOUT) },
+    runsIndex: { everyMs: parseDuration(env.RUNS_INDEX_EVERY), backfillMs: parseDuration(env.RUNS_INDEX_BACKFILL) },
   };
 }
 

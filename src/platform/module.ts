@@ -127,6 +127,9 @@ export interface ModuleManifest {
   rateLimits?: Record<string, number>;
   /** Every operation (the Operation search attribute) the module's runs carry, with its policy. */
   operations: Record<string, OperationPolicy>;
-  /** Runs at every worker start (e.g. create or update a Temporal Schedule). */
-  onWorkerStart?: (services: WorkerServices) => Promise<void>;
+  /**
+   * Runs at every worker start (e.g. create or update a Temporal Schedule). It may hand back a
+   * stop function for work it keeps running beside the worker; the worker calls it as it stops.
+   */
+  onWorkerStart?: (services: WorkerServices) => Promise<void | (() => Promise<void>)>;
 }

@@ -1,4 +1,5 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { RunsCursor } from './runs.schemas.ts';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/http/errors.ts';
 import { actorLabel, appendAudit, type AuditContext } from '../platform/audit/audit.ts';
@@ -38,7 +39,7 @@ export function createApprovalsService(deps: { orm: MikroORM; runs: RunsService 
 
   return {
     /** The runs awaiting a decision now, newest first, each with its plan. */
-    async pending(q: { limit: number; cursor?: Uint8Array }) {
+    async pending(q: { limit: number; cursor?: RunsCursor }) {
       const page = await deps.runs.list({ ...q, approvalState: 'pending', status: 'RUNNING' });
       return { approvals: page.runs.map(present), nextCursor: page.nextCursor };
     },

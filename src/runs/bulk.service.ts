@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { parseRunsCursor, type RunsCursor } from './runs.schemas.ts';
 import type { Client } from '@temporalio/client';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { AppError } from '../platform/http/errors.ts';
@@ -71,7 +72,7 @@ export function createBulkService(deps: BulkDeps) {
       );
     }
     const targets: { workflowId: string; operation: string | null; tenantId: string | null; status: string }[] = [];
-    let cursor: Uint8Array | undefined;
+    let cursor: RunsCursor | undefined;
     do {
       const page = await deps.runs.list({
         ...scope,
@@ -86,7 +87,7 @@ export function createBulkService(deps: BulkDeps) {
           status: r.status,
         })),
       );
-      cursor = page.nextCursor ? new Uint8Array(Buffer.from(page.nextCursor, 'base64url')) : undefined;
+      cursor = page.nextCursor ? (parseRunsCursor(page.nextCursor) ?? undefined) : undefined;
     } while (cursor && targets.length < BULK_MAX_RUNS);
     // Previews past their five minutes are of no use to anyone: each new preview clears them.
     await em().execute(`delete from bulk_preview where expires_at < now() - interval '1 hour'`);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageLimit } from '../platform/db/keyset.ts';
+import { cursorParam, pageLimit, type Cursor } from '../platform/db/keyset.ts';
 import { unstorableReason } from '../platform/http/text-guard.ts';
 import { RUN_STATUSES, type RunStatus } from './visibility-query.ts';
 
@@ -36,6 +36,27 @@ function plausiblePageToken(token: unknown): boolean {
   );
 }
 
+/**
+ * A runs list's cursor: a page of the platform's run index ([startedAt, runId], as every keyset
+ * list of the platform) or, for a list filtered by status or approval, visibility's own page token.
+ */
+export type RunsCursor = { index: Cursor; token?: never } | { token: Uint8Array; index?: never };
+
+/** The cursor a runs list handed out, or null when the text is not one. */
+export function parseRunsCursor(text: string): RunsCursor | null {
+  const bytes = Buffer.from(text, 'base64url');
+  try {
+    const decoded: unknown = JSON.parse(bytes.toString('utf8'));
+    if (Array.isArray(decoded)) {
+      const index = cursorParam.safeParse(text);
+      return index.success ? { index: index.data } : null;
+    }
+    return plausiblePageToken(decoded) ? { token: new Uint8Array(bytes) } : null;
+  } catch {
+    return null;
+  }
+}
+
 const statuses = Object.keys(RUN_STATUSES) as [RunStatus, ...RunStatus[]];
 
 const APPROVAL_STATES = ['pending', 'approved', 'rejected', 'expired'] as const;
@@ -55,12 +76,8 @@ export const runsQuerySchema = z
       .max(4096)
       .regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor returned by this API (use nextCursor)')
       .transform((text, ctx) => {
-        const bytes = Buffer.from(text, 'base64url');
-        try {
-          if (plausiblePageToken(JSON.parse(bytes.toString('utf8')))) return new Uint8Array(bytes);
-        } catch {
-          // falls through to the issue below
-        }
+        const cursor = parseRunsCursor(text);
+        if (cursor) return cursor;
         ctx.addIssue({ code: 'custom', message: 'is not a cursor returned by this API (use nextCursor)' });
         return z.NEVER;
       })

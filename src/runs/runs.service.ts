@@ -10,6 +10,10 @@ import { awaitOutcome, startOrAttach } from '../platform/temporal/runs.ts';
 import { Actor, ApprovalState, Operation, TenantId } from '../platform/temporal/search-attributes.ts';
 import { isoOrNull } from '../platform/http/wire.ts';
 import { runsQuery, type RunsFilter } from './visibility-query.ts';
+import { indexedRuns, type IndexRow } from './run-index.queries.ts';
+import type { RunsCursor } from './runs.schemas.ts';
+import { rowsPage, type Cursor } from '../platform/db/keyset.ts';
+import { visibilityLiteral } from '../platform/temporal/visibility-literal.ts';
 import { runSteps } from './run-steps.ts';
 import { runWebUiUrl } from '../platform/temporal/web-ui.ts';
 import { retryRoleOf, type OperationPolicies } from '../platform/module.ts';
@@ -86,6 +90,62 @@ export function createRunsService(deps: RunsDeps) {
     return { handle, desc };
   }
 
+  /** Visibility's own list of a filter: one page from its page token. */
+  async function visibilityPage(q: RunsFilter & { limit: number }, token?: Uint8Array) {
+    const res = await deps.temporal.workflowService
+      .listWorkflowExecutions({
+        namespace: deps.namespace,
+        pageSize: q.limit,
+        query: runsQuery(q),
+        ...(token ? { nextPageToken: token } : {}),
+      })
+      .catch((err: { code?: number; message?: string }) => {
+        // A page token visibility cannot read (the only input not fully checked before): not ours.
+        if (token && err.code !== 14 && err.code !== 4)
+          throw validationError([{ field: 'query.cursor', message: 'is not a cursor returned by this API' }]);
+        throw err;
+      });
+    const next = res.nextPageToken;
+    return {
+      runs: (res.executions ?? []).map((raw) => ({ ...presentRun(raw), approval: approvalOf(raw) })),
+      nextCursor: next && next.length ? Buffer.from(next).toString('base64url') : null,
+    };
+  }
+
+  /** A keyset page of the run index, each run then read from visibility (one query, by run ID). */
+  async function indexedPage(q: RunsFilter & { limit: number }, after?: Cursor) {
+    const { items, next } = rowsPage(
+      await indexedRuns(deps.orm.em.fork() as EntityManager, q, after),
+      q.limit,
+      (r) => r.started_at,
+    );
+    return { runs: await currentStateOf(items), nextCursor: next.nextCursor ?? null };
+  }
+
+  /**
+   * The runs as visibility has them now, in the order given. The ExecutionTime range around them
+   * lets visibility find them through its own index, however deep in the list they are. A run
+   * visibility no longer holds (past the namespace's retention) is left out.
+   */
+  async function currentStateOf(rows: IndexRow[]) {
+    if (!rows.length) return [];
+    const times = rows.map((r) => new Date(r.execution_time).getTime());
+    const query =
+      `ExecutionTime >= '${new Date(Math.min(...times) - 1).toISOString()}' AND ` +
+      `ExecutionTime <= '${new Date(Math.max(...times) + 1).toISOString()}' AND ` +
+      `RunId IN (${rows.map((r) => visibilityLiteral(r.id, 'runId')).join(', ')})`;
+    const res = await deps.temporal.workflowService.listWorkflowExecutions({
+      namespace: deps.namespace,
+      pageSize: rows.length,
+      query,
+    });
+    const byRun = new Map((res.executions ?? []).map((raw) => [raw.execution?.runId ?? '', raw]));
+    return rows.flatMap((r) => {
+      const raw = byRun.get(r.id);
+      return raw ? [{ ...presentRun(raw), approval: approvalOf(raw) }] : [];
+    });
+  }
+
   const allowed = (what: 'cancellable' | 'retryable') =>
     [...deps.operations]
       .filter(([, policy]) => policy[what])
@@ -94,26 +154,17 @@ export function createRunsService(deps: RunsDeps) {
 
   return {
     described,
-    /** One page of runs; the cursor is visibility's own page token, so a page never shifts under new runs. */
-    async list(q: RunsFilter & { limit: number; cursor?: Uint8Array }) {
-      const res = await deps.temporal.workflowService
-        .listWorkflowExecutions({
-          namespace: deps.namespace,
-          pageSize: q.limit,
-          query: runsQuery(q),
-          ...(q.cursor ? { nextPageToken: q.cursor } : {}),
-        })
-        .catch((err: { code?: number; message?: string }) => {
-          // A page token visibility cannot read (the only input not fully checked before): not ours.
-          if (q.cursor && err.code !== 14 && err.code !== 4)
-            throw validationError([{ field: 'query.cursor', message: 'is not a cursor returned by this API' }]);
-          throw err;
-        });
-      const token = res.nextPageToken;
-      return {
-        runs: (res.executions ?? []).map((raw) => ({ ...presentRun(raw), approval: approvalOf(raw) })),
-        nextCursor: token && token.length ? Buffer.from(token).toString('base64url') : null,
-      };
+    /**
+     * One page of runs, newest first. By labels and start time (what never changes about a run) the
+     * page is a keyset read of the platform's run index, as cheap deep in the list as at its top, and
+     * each of its runs is then read from visibility as it is now. By status or approval state (which
+     * change) it is visibility's own list, in visibility's order (open runs first), with its page token.
+     */
+    async list(q: RunsFilter & { limit: number; cursor?: RunsCursor }) {
+      const byState = Boolean(q.status || q.statusIn || q.approvalState || q.operationIn);
+      if (q.cursor && (byState ? !q.cursor.token : !q.cursor.index))
+        throw validationError([{ field: 'query.cursor', message: 'belongs to a list with other filters' }]);
+      return byState ? visibilityPage(q, q.cursor?.token) : indexedPage(q, q.cursor?.index);
     },
 
     /** One run: its labels, its business steps from the history, and its result or failure code. */

@@ -81,6 +81,11 @@ describe('a deletion behind an approval', () => {
       return pending !== undefined;
     }, 'the approval to be listed');
     expect(pending).toMatchObject({ operation: 'client-delete', tenantId: c.id, plan: { clientId: c.id } });
+    // The runs list shows it once the run index has it (a worker copies new runs every moment).
+    await waitFor(async () => {
+      const runs = await t.api.get(`/api/admin/runs?tenantId=${c.id}`);
+      return runs.body.data.runs.length > 0;
+    }, 'the run to be listed');
     const runs = await t.api.get(`/api/admin/runs?tenantId=${c.id}`);
     expect(runs.body.data.runs[0]).toMatchObject({ status: 'RUNNING', approvalState: 'pending' });
 

@@ -11,6 +11,7 @@ import { Migration20261201050000_caller } from './Migration20261201050000_caller
 import { Migration20261201060000_run_stuck_alerts } from './Migration20261201060000_run_stuck_alerts.ts';
 import { Migration20261201070000_run_callbacks } from './Migration20261201070000_run_callbacks.ts';
 import { Migration20261201080000_bulk_previews } from './Migration20261201080000_bulk_previews.ts';
+import { Migration20261201090000_run_index } from './Migration20261201090000_run_index.ts';
 
 /** Every committed migration, in order. Listed explicitly so no file globbing happens at run time. */
 export const migrationsList = [
@@ -27,4 +28,5 @@ export const migrationsList = [
   { name: 'Migration20261201060000_run_stuck_alerts', class: Migration20261201060000_run_stuck_alerts },
   { name: 'Migration20261201070000_run_callbacks', class: Migration20261201070000_run_callbacks },
   { name: 'Migration20261201080000_bulk_previews', class: Migration20261201080000_bulk_previews },
+  { name: 'Migration20261201090000_run_index', class: Migration20261201090000_run_index },
 ];

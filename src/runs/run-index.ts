@@ -1,0 +1,171 @@
+import type { Client } from '@temporalio/client';
+import type proto from '@temporalio/proto';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
+import { optionalTsToDate } from '@temporalio/common/lib/time.js';
+import type { Logger } from '../platform/observability/logger.ts';
+import { Actor, Operation, TenantId } from '../platform/temporal/search-attributes.ts';
+import { HOUR, MINUTE, SECOND } from '../platform/time.ts';
+
+type RawExecution = proto.temporal.api.workflow.v1.IWorkflowExecutionInfo;
+
+/**
+ * Each sweep reads again this far before the last one began: visibility records a run a
+ * moment after it starts, and the hosts' clocks differ a little.
+ */
+const OVERLAP_MS = 10 * SECOND;
+/** Runs older than this are swept by counted ranges (a resweep, a backfill); newer ones page by page. */
+const SLICE_MS = 5 * MINUTE;
+/** Every few minutes (and at start) a sweep reads the last hour again, for a run recorded later than the overlap. */
+const RESWEEP = { everyMs: 5 * MINUTE, windowMs: HOUR };
+const PAGE_SIZE = 1000;
+
+/** What never changes about a run: the runs list's index keeps these, visibility the rest. */
+export interface IndexedRun {
+  id: string;
+  workflowId: string;
+  workflowType: string;
+  operation: string | null;
+  tenantId: string | null;
+  actor: string | null;
+  startedAt: Date;
+  executionTime: Date;
+}
+
+function indexedRunOf(raw: RawExecution): IndexedRun | null {
+  const startedAt = optionalTsToDate(raw.startTime);
+  const id = raw.execution?.runId;
+  if (!id || !raw.execution?.workflowId || !startedAt) return null;
+  const attrs = decodeTypedSearchAttributes(raw.searchAttributes?.indexedFields);
+  return {
+    id,
+    workflowId: raw.execution.workflowId,
+    workflowType: raw.type?.name ?? '',
+    operation: attrs.get(Operation) ?? null,
+    tenantId: attrs.get(TenantId) ?? null,
+    actor: attrs.get(Actor) ?? null,
+    startedAt,
+    // A run without a start delay executes from its start.
+    executionTime: optionalTsToDate(raw.executionTime) ?? startedAt,
+  };
+}
+
+export interface RunIndexerDeps {
+  orm: MikroORM;
+  temporal: Client;
+  namespace: string;
+  logger: Logger;
+  /** How often a sweep runs. */
+  everyMs: number;
+  /** How far back the first sweep of an empty index reads. */
+  backfillMs: number;
+}
+
+/**
+ * Copies every run of the namespace from Temporal's visibility into `run_index`, by
+ * ExecutionTime (visibility answers a range of it from its own index). Every worker runs
+ * one: each row is written once (a second copy is ignored), so two workers only repeat reads.
+ */
+export function createRunIndexer(deps: RunIndexerDeps) {
+  const log = deps.logger.child({ module: 'runs', component: 'run-index' });
+  const em = () => deps.orm.em.fork() as EntityManager;
+
+  async function record(runs: IndexedRun[]) {
+    if (!runs.length) return;
+    await em().execute(
+      `insert into run_index (id, workflow_id, workflow_type, operation, tenant_id, actor, started_at, execution_time)
+       values ${runs.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+       on conflict (id) do nothing`,
+      runs.flatMap((r) => [
+        r.id,
+        r.workflowId,
+        r.workflowType,
+        r.operation,
+        r.tenantId,
+        r.actor,
+        r.startedAt,
+        r.executionTime,
+      ]),
+    );
+  }
+
+  const rangeQuery = (from: number, to?: number) =>
+    `ExecutionTime >= '${new Date(from).toISOString()}'` +
+    (to === undefined ? '' : ` AND ExecutionTime < '${new Date(to).toISOString()}'`);
+
+  /** Every run whose ExecutionTime is in [from, to), or from `from` on (runs delayed into the future too). */
+  async function sweepSlice(from: number, to?: number) {
+    let token: Uint8Array | undefined;
+    do {
+      const res = await deps.temporal.workflowService.listWorkflowExecutions({
+        namespace: deps.namespace,
+        pageSize: PAGE_SIZE,
+        query: rangeQuery(from, to),
+        ...(token ? { nextPageToken: token } : {}),
+      });
+      await record((res.executions ?? []).map(indexedRunOf).filter((r): r is IndexedRun => r !== null));
+      token = res.nextPageToken?.length ? res.nextPageToken : undefined;
+    } while (token);
+  }
+
+  /**
+   * Every run in [from, to), counted first: an empty range costs one count, a range of more runs
+   * than a page is halved (each list query sorts only the runs of its own range).
+   */
+  async function sweepRange(from: number, to: number): Promise<void> {
+    const { count } = await deps.temporal.workflow.count(rangeQuery(from, to));
+    if (count === 0) return;
+    if (count <= PAGE_SIZE || to - from <= SECOND) return sweepSlice(from, to);
+    const mid = from + Math.floor((to - from) / 2);
+    await sweepRange(from, mid);
+    await sweepRange(mid, to);
+  }
+
+  /** Every run from `from` on: what is older than a few minutes by ranges, the rest (and beyond now) by pages. */
+  async function sweep(from: number) {
+    const cut = Date.now() - SLICE_MS;
+    if (from < cut) await sweepRange(from, cut);
+    await sweepSlice(Math.max(from, cut));
+  }
+
+  /** Where the first sweep starts: the newest run indexed (none delayed into the future), or the backfill. */
+  async function startingPoint(): Promise<number> {
+    const [row] = (await em().execute(
+      'select max(execution_time) as latest from run_index where execution_time <= now()',
+    )) as { latest: Date | null }[];
+    return row?.latest ? new Date(row.latest).getTime() : Date.now() - deps.backfillMs;
+  }
+
+  return {
+    sweep,
+    /** Sweeps every `everyMs` until stopped; a failed sweep (Temporal or the database away) is tried again. */
+    start(): { stop(): Promise<void> } {
+      let stopped = false;
+      let timer: NodeJS.Timeout | undefined;
+      let since: number | null = null;
+      let lastResweep = 0;
+      let running: Promise<void> = Promise.resolve();
+      const tick = async () => {
+        const began = Date.now();
+        try {
+          since ??= await startingPoint();
+          const resweep = began - lastResweep >= RESWEEP.everyMs;
+          await sweep((resweep ? Math.min(since, began - RESWEEP.windowMs) : since) - OVERLAP_MS);
+          if (resweep) lastResweep = began;
+          since = began;
+        } catch (err) {
+          log.warn({ err }, 'runs index: sweep failed; trying again at the next one');
+        }
+        if (!stopped) timer = setTimeout(() => (running = tick()), deps.everyMs);
+      };
+      running = tick();
+      return {
+        async stop() {
+          stopped = true;
+          clearTimeout(timer);
+          await running;
+        },
+      };
+    },
+  };
+}
