@@ -176,8 +176,8 @@ const EnvSchema = z.object({
 
   /** How often each worker copies new runs from Temporal's visibility into the runs list's index. */
   RUNS_INDEX_EVERY: duration.default('1s'),
-  /** How far back a worker looks for runs the index lacks when it starts with an empty index. */
-  RUNS_INDEX_BACKFILL: duration.default('168h'),
+  /** How far back a worker looks for runs when it starts on an empty index (as long as the namespace keeps runs). */
+  RUNS_INDEX_BACKFILL: duration.default('720h'),
 
   /**
    * Operations that wait for a second operator's approval before they act (off by default, so the

@@ -6,6 +6,7 @@ import { optionalTsToDate } from '@temporalio/common/lib/time.js';
 import type { Logger } from '../platform/observability/logger.ts';
 import { Actor, Operation, TenantId } from '../platform/temporal/search-attributes.ts';
 import { HOUR, MINUTE, SECOND } from '../platform/time.ts';
+import { unstorableReason } from '../platform/http/text-guard.ts';
 
 type RawExecution = proto.temporal.api.workflow.v1.IWorkflowExecutionInfo;
 
@@ -32,12 +33,13 @@ export interface IndexedRun {
   executionTime: Date;
 }
 
-function indexedRunOf(raw: RawExecution): IndexedRun | null {
+/** The run's row, or the reason it cannot be one (a run may be started from anywhere, with any labels). */
+function indexedRunOf(raw: RawExecution): IndexedRun | string {
   const startedAt = optionalTsToDate(raw.startTime);
   const id = raw.execution?.runId;
-  if (!id || !raw.execution?.workflowId || !startedAt) return null;
+  if (!id || !raw.execution?.workflowId || !startedAt) return 'no run ID, workflow ID or start time';
   const attrs = decodeTypedSearchAttributes(raw.searchAttributes?.indexedFields);
-  return {
+  const run = {
     id,
     workflowId: raw.execution.workflowId,
     workflowType: raw.type?.name ?? '',
@@ -48,6 +50,12 @@ function indexedRunOf(raw: RawExecution): IndexedRun | null {
     // A run without a start delay executes from its start.
     executionTime: optionalTsToDate(raw.executionTime) ?? startedAt,
   };
+  // A text PostgreSQL cannot store (a NUL) would fail the whole batch, and every sweep after it.
+  for (const text of [run.id, run.workflowId, run.workflowType, run.operation, run.tenantId, run.actor]) {
+    const reason = text === null ? null : unstorableReason(text);
+    if (reason) return `a label ${reason}`;
+  }
+  return run;
 }
 
 export interface RunIndexerDeps {
@@ -69,6 +77,8 @@ export interface RunIndexerDeps {
 export function createRunIndexer(deps: RunIndexerDeps) {
   const log = deps.logger.child({ module: 'runs', component: 'run-index' });
   const em = () => deps.orm.em.fork() as EntityManager;
+  /** Set by stop(): a sweep under way ends at its next query (the next sweep reads again what it left). */
+  let stopped = false;
 
   async function record(runs: IndexedRun[]) {
     if (!runs.length) return;
@@ -103,9 +113,16 @@ export function createRunIndexer(deps: RunIndexerDeps) {
         query: rangeQuery(from, to),
         ...(token ? { nextPageToken: token } : {}),
       });
-      await record((res.executions ?? []).map(indexedRunOf).filter((r): r is IndexedRun => r !== null));
+      const runs: IndexedRun[] = [];
+      for (const raw of res.executions ?? []) {
+        const run = indexedRunOf(raw);
+        if (typeof run !== 'string') runs.push(run);
+        else
+          log.warn({ workflowId: raw.execution?.workflowId?.slice(0, 200), reason: run }, 'runs index: run left out');
+      }
+      await record(runs);
       token = res.nextPageToken?.length ? res.nextPageToken : undefined;
-    } while (token);
+    } while (token && !stopped);
   }
 
   /**
@@ -114,7 +131,7 @@ export function createRunIndexer(deps: RunIndexerDeps) {
    */
   async function sweepRange(from: number, to: number): Promise<void> {
     const { count } = await deps.temporal.workflow.count(rangeQuery(from, to));
-    if (count === 0) return;
+    if (count === 0 || stopped) return;
     if (count <= PAGE_SIZE || to - from <= SECOND) return sweepSlice(from, to);
     const mid = from + Math.floor((to - from) / 2);
     await sweepRange(from, mid);
@@ -128,11 +145,14 @@ export function createRunIndexer(deps: RunIndexerDeps) {
     await sweepSlice(Math.max(from, cut));
   }
 
-  /** Where the first sweep starts: the newest run indexed (none delayed into the future), or the backfill. */
+  /**
+   * Where the first sweep starts: the start of the newest run indexed (a run executes at or after its
+   * start, so every run the index lacks is later), or the backfill.
+   */
   async function startingPoint(): Promise<number> {
-    const [row] = (await em().execute(
-      'select max(execution_time) as latest from run_index where execution_time <= now()',
-    )) as { latest: Date | null }[];
+    const [row] = (await em().execute('select max(started_at) as latest from run_index')) as {
+      latest: Date | null;
+    }[];
     return row?.latest ? new Date(row.latest).getTime() : Date.now() - deps.backfillMs;
   }
 
@@ -140,7 +160,6 @@ export function createRunIndexer(deps: RunIndexerDeps) {
     sweep,
     /** Sweeps every `everyMs` until stopped; a failed sweep (Temporal or the database away) is tried again. */
     start(): { stop(): Promise<void> } {
-      let stopped = false;
       let timer: NodeJS.Timeout | undefined;
       let since: number | null = null;
       let lastResweep = 0;

@@ -24,7 +24,7 @@ export function createRunsRoutes(d: {
   r.route({
     method: 'get',
     path: '/runs',
-    summary: 'Runs of every module (by Operation, TenantId, Actor, status, start time), open ones first',
+    summary: 'Runs of every module (by Operation, TenantId, Actor, status, start time), newest first',
     auth: d.auth,
     access: 'viewer',
     input: { query: runsQuerySchema },

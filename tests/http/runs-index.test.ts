@@ -91,6 +91,25 @@ describe('the runs list from the run index', () => {
     expect(starts).toEqual([...starts].sort((a, b) => b - a));
   });
 
+  test('a run whose label PostgreSQL cannot store (a NUL) is left out, the runs after it still indexed', async () => {
+    const tenantId = uniqueId('idx-nul');
+    const bad = `${tenantId}-bad`;
+    await t.temporal.client.workflow.start('bareWorkflow', {
+      workflowId: bad,
+      taskQueue: uniqueId('nobody-polls'),
+      typedSearchAttributes: runSearchAttributes({
+        operation: 'index-test',
+        tenantId: `${tenantId}\u0000`,
+        actor: 'test',
+      }),
+    });
+    open.push(bad);
+    const [good] = await startRuns(tenantId, 1);
+    const [run] = await listedOnce(`tenantId=${tenantId}`, 1);
+    expect(run.workflowId).toBe(good);
+    expect(await t.sql('select count(*)::int as n from run_index where workflow_id = ?', [bad])).toEqual([{ n: 0 }]);
+  });
+
   test("a cursor is only taken by a list of its own kind: an index page's by a status filter is a 400", async () => {
     const tenantId = uniqueId('idx-kind');
     await startRuns(tenantId, 2);

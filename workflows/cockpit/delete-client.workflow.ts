@@ -1,4 +1,4 @@
-import { ApplicationFailure, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { CockpitActivities, DeleteClientInput } from '../../activities/cockpit/index.ts';
 import {
   DELETE_FAILURES,
@@ -28,6 +28,9 @@ const { deleteClientData } = proxyActivities<CockpitActivities>({
   summary: 'Release the number, delete all client data (one transaction)',
 });
 
+/** The change that made the transaction the only step of a deletion without an approval. */
+const DELETE_IN_ONE_STEP = 'delete-client-checks-in-transaction';
+
 /**
  * client-delete:<id>:<incarnation>. One transaction that checks every safety rule
  * and deletes everything or nothing; when approvals are on, the checks, a plan and
@@ -41,10 +44,9 @@ export async function deleteClientWorkflow(input: DeleteClientRequest): Promise<
   // refuse; then a second operator sees the plan and decides before anything is touched.
   // Without, the transaction is the only step: it runs every safety check under the client's row
   // lock and deletes nothing when one fails (a pre-flight would cost a step and still be re-checked).
-  if (gate) {
-    await checkClientDeletable(request);
-    await gate.awaitDecision(await planClientDeletion(request));
-  }
+  // A run started before this shape (its history has the pre-flight first) replays as it ran.
+  if (gate || !patched(DELETE_IN_ONE_STEP)) await checkClientDeletable(request);
+  if (gate) await gate.awaitDecision(await planClientDeletion(request));
 
   try {
     return await deleteClientData(request);

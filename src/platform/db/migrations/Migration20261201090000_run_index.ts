@@ -23,7 +23,6 @@ export class Migration20261201090000_run_index extends Migration {
       create index run_index_by_operation on run_index (operation, started_at desc, id desc);
       create index run_index_by_tenant on run_index (tenant_id, started_at desc, id desc);
       create index run_index_by_actor on run_index (actor, started_at desc, id desc);
-      create index run_index_by_execution_time on run_index (execution_time desc);
     `);
   }
 }
