@@ -1,4 +1,5 @@
 import { afterCursor, containing, type Cursor } from '../platform/db/keyset.ts';
+import { conditions } from '../platform/db/where.ts';
 
 /** The columns every order read selects: the order, its driver and its active assignment. */
 export const ORDER_SELECT = `
@@ -43,12 +44,8 @@ const RANGE_START: Record<NonNullable<OrderFilter['dateRange']>, string> = {
  * addresses, customer name and email) and for the driver's name.
  */
 export function orderWhere(f: OrderFilter): { sql: string; params: unknown[] } {
-  const parts: string[] = [];
-  const params: unknown[] = [];
-  const add = (sql: string, ...values: unknown[]) => {
-    parts.push(sql);
-    params.push(...values);
-  };
+  const w = conditions();
+  const add = w.add;
   if (f.status) add('o.status = ?', f.status);
   if (f.payment) add('o.payment_status = ?', f.payment);
   if (f.area) add('o.area = ?', f.area);
@@ -67,5 +64,5 @@ export function orderWhere(f: OrderFilter): { sql: string; params: unknown[] } {
     const after = afterCursor('dispatch_order', 'created_at', f.cursor, 'o');
     add(after.sql, ...after.params);
   }
-  return { sql: parts.length ? `where ${parts.join(' and ')}` : '', params };
+  return w.clause();
 }

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { conditions } from '../platform/db/where.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DurableServiceDeps } from '../platform/module.ts';
 import { actorLabel, type AuditContext } from '../platform/audit/audit.ts';
@@ -106,12 +107,8 @@ function presentRefund(r: RefundRow) {
 }
 
 function refundWhere(f: RefundFilter, withCursor: boolean) {
-  const parts: string[] = [];
-  const params: unknown[] = [];
-  const add = (sql: string, ...v: unknown[]) => {
-    parts.push(sql);
-    params.push(...v);
-  };
+  const w = conditions();
+  const add = w.add;
   if (f.status) add('r.status = ?', f.status);
   if (f.reason) add('r.reason = ?', f.reason);
   if (f.fromDate) add('r.created_at >= ?', f.fromDate);
@@ -121,7 +118,7 @@ function refundWhere(f: RefundFilter, withCursor: boolean) {
     const after = afterCursor('dispatch_refund', 'created_at', f.cursor, 'r');
     add(after.sql, ...after.params);
   }
-  return { sql: parts.length ? `where ${parts.join(' and ')}` : '', params };
+  return w.clause();
 }
 
 export function createRefundService(

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterCursor, type Cursor } from '../platform/db/keyset.ts';
+import { conditions } from '../platform/db/where.ts';
 import type { RunsFilter } from './visibility-query.ts';
 
 export interface IndexRow {
@@ -14,12 +15,8 @@ export async function indexedRuns(
   q: Pick<RunsFilter, 'operation' | 'tenantId' | 'actor' | 'from' | 'to'> & { limit: number },
   after?: Cursor,
 ): Promise<IndexRow[]> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const when = (sql: string, ...values: unknown[]) => {
-    where.push(sql);
-    params.push(...values);
-  };
+  const w = conditions();
+  const when = w.add;
   if (q.operation) when('operation = ?', q.operation);
   if (q.tenantId) when('tenant_id = ?', q.tenantId);
   if (q.actor) when('actor = ?', q.actor);
@@ -29,10 +26,9 @@ export async function indexedRuns(
     const keyset = afterCursor('run_index', 'started_at', after);
     when(keyset.sql, ...keyset.params);
   }
+  const where = w.clause();
   return (await em.execute(
-    `select id, started_at, execution_time from run_index
-      ${where.length ? `where ${where.join(' and ')}` : ''}
-      order by started_at desc, id desc limit ?`,
-    [...params, q.limit + 1],
+    `select id, started_at, execution_time from run_index ${where.sql} order by started_at desc, id desc limit ?`,
+    [...where.params, q.limit + 1],
   )) as IndexRow[];
 }
