@@ -80,8 +80,10 @@ export function createRunIndexer(deps: RunIndexerDeps) {
   /** Set by stop(): a sweep under way ends at its next query (the next sweep reads again what it left). */
   let stopped = false;
 
-  async function record(runs: IndexedRun[]) {
-    if (!runs.length) return;
+  async function record(batch: IndexedRun[]) {
+    if (!batch.length) return;
+    // In run ID order: two workers writing overlapping batches then wait on each other in one order, never a deadlock.
+    const runs = [...batch].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     await em().execute(
       `insert into run_index (id, workflow_id, workflow_type, operation, tenant_id, actor, started_at, execution_time)
        values ${runs.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}

@@ -103,7 +103,7 @@ ${[r.operation, r.tenantId, r.actor].map((x) => `<td>${escapeHtml(x ?? '—')}</
   <form method="get" action="${RUNS_PAGE}">
   ${input('operation', 'Operation')}${input('tenantId', 'Tenant')}${input('status', 'Status')}
   <button type="submit">Filter</button></form>
-  <table aria-label="Runs, open ones first">
+  <table aria-label="Runs, newest first">
     <thead><tr>${cells(['Run', 'Operation', 'Tenant', 'Actor', 'Status', 'Started', 'Action'])}</tr></thead>
     <tbody>${tableBody(v.runs.map(runRow), 7, 'No runs match.')}</tbody>
   </table>

@@ -3,6 +3,7 @@ import { createTestContext, type TestContext } from '../support/context.ts';
 import { uniqueId } from '../support/factories.ts';
 import { waitFor } from '../support/faults.ts';
 import { runSearchAttributes } from '../../src/platform/temporal/search-attributes.ts';
+import { listedRuns } from '../support/temporal.ts';
 
 // The runs list by labels reads the platform's run index (kept by every worker from Temporal's
 // visibility) and each page's runs from visibility as they are now.
@@ -40,16 +41,7 @@ async function startRuns(tenantId: string, n: number) {
   return ids;
 }
 
-async function listedOnce(query: string, n: number) {
-  let runs: any[] = [];
-  await waitFor(async () => {
-    const res = await t.api.get(`/api/admin/runs?${query}`);
-    expect(res.status).toBe(200);
-    runs = res.body.data.runs;
-    return runs.length >= n;
-  }, `${n} runs listed for ${query}`);
-  return runs;
-}
+const listedOnce = (query: string, n: number) => listedRuns(t.api, query, n);
 
 describe('the runs list from the run index', () => {
   test('a run started outside the API is listed once indexed, and its status is the one it has now', async () => {

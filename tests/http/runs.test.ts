@@ -2,17 +2,11 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createTestContext, type TestContext } from '../support/context.ts';
 import { seedClient, uniqueId } from '../support/factories.ts';
 import { bootstrapBody, execute } from '../support/control.ts';
-import {
-  BLOCKED_DELETION,
-  deletionUnderWay,
-  holdClientRow,
-  waitFor,
-  waitForBlockedStatement,
-} from '../support/faults.ts';
+import { BLOCKED_DELETION, deletionUnderWay, holdClientRow, waitForBlockedStatement } from '../support/faults.ts';
 import { operatorKeyWith } from '../support/dispatch.ts';
 import { opsWorkflowId } from '../../src/control/ops-execute.contract.ts';
 import { runSearchAttributes } from '../../src/platform/temporal/search-attributes.ts';
-import { runsOf } from '../support/temporal.ts';
+import { listedRuns, runsOf } from '../support/temporal.ts';
 
 // The runs API reads Temporal's visibility store: what the Web UI shows, in the platform's terms.
 let t: TestContext;
@@ -24,17 +18,8 @@ afterAll(async () => {
   await t.close();
 });
 
-/** The runs a filter lists once visibility has caught up with `expected` of them. */
-async function listed(query: string, expected: number) {
-  let runs: any[] = [];
-  await waitFor(async () => {
-    const res = await t.api.get(`/api/admin/runs?${query}`);
-    expect(res.status).toBe(200);
-    runs = res.body.data.runs;
-    return runs.length >= expected && runs.every((r) => r.status !== 'RUNNING');
-  }, `${expected} runs for ${query}`);
-  return runs;
-}
+/** The runs a filter lists once the index and visibility have caught up with `expected` ended ones. */
+const listed = (query: string, expected: number) => listedRuns(t.api, query, expected, { ended: true });
 
 const deleted = async () => {
   const c = await seedClient(t, { opsAlertsMuted: true, records: 1 });

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { Actor, Operation, TenantId } from '../../src/platform/temporal/search-attributes.ts';
+import { waitFor } from './faults.ts';
 
 /**
  * Every run ever started under a workflow ID (all runs, not only the latest).
@@ -28,4 +29,24 @@ export async function searchAttributesOf(client: Client, workflowId: string) {
     actor: desc.typedSearchAttributes.get(Actor),
     memo: desc.memo,
   };
+}
+
+/**
+ * The runs `GET /api/admin/runs?<query>` lists once at least `atLeast` are there (the run index and
+ * visibility trail a run's start by a moment), and, with `ended`, once none of them is still running.
+ */
+export async function listedRuns(
+  api: { get(path: string): PromiseLike<{ status: number; body: any }> },
+  query: string,
+  atLeast: number,
+  opts: { ended?: boolean } = {},
+) {
+  let runs: any[] = [];
+  await waitFor(async () => {
+    const res = await api.get(`/api/admin/runs?${query}`);
+    if (res.status !== 200) throw new Error(`runs list answered ${res.status}`);
+    runs = res.body.data.runs;
+    return runs.length >= atLeast && (!opts.ended || runs.every((r) => r.status !== 'RUNNING'));
+  }, `${atLeast} runs listed for ${query}`);
+  return runs;
 }
