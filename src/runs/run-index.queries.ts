@@ -32,3 +32,8 @@ export async function indexedRuns(
     [...where.params, q.limit + 1],
   )) as IndexRow[];
 }
+
+/** Removes these runs from the index (runs Temporal's retention has deleted). */
+export async function forgetRuns(em: EntityManager, ids: string[]): Promise<void> {
+  await em.execute('delete from run_index where id in (?)', [ids]);
+}

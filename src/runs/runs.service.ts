@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@tempor
 import { defaultPayloadConverter } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
-import { optionalTsToDate } from '@temporalio/common/lib/time.js';
+import { optionalTsToDate, optionalTsToMs } from '@temporalio/common/lib/time.js';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { AppError, notFound, validationError } from '../platform/http/errors.ts';
 import { actorLabel, appendAudit, type AuditContext } from '../platform/audit/audit.ts';
@@ -10,7 +10,7 @@ import { awaitOutcome, startOrAttach } from '../platform/temporal/runs.ts';
 import { Actor, ApprovalState, Operation, TenantId } from '../platform/temporal/search-attributes.ts';
 import { isoOrNull } from '../platform/http/wire.ts';
 import { runsQuery, type RunsFilter } from './visibility-query.ts';
-import { indexedRuns, type IndexRow } from './run-index.queries.ts';
+import { forgetRuns, indexedRuns, type IndexRow } from './run-index.queries.ts';
 import type { RunsCursor } from './runs.schemas.ts';
 import { rowsPage, type Cursor } from '../platform/db/keyset.ts';
 import { visibilityLiteral } from '../platform/temporal/visibility-literal.ts';
@@ -112,6 +112,26 @@ export function createRunsService(deps: RunsDeps) {
     };
   }
 
+  /** How long the namespace keeps a closed run (null: forever, or not known now). Asked once. */
+  let retention: Promise<number | null> | undefined;
+  const retentionMs = () =>
+    (retention ??= deps.temporal.workflowService.describeNamespace({ namespace: deps.namespace }).then(
+      (ns) => optionalTsToMs(ns.config?.workflowExecutionRetentionTtl) || null,
+      () => ((retention = undefined), null),
+    ));
+
+  /**
+   * Index rows of runs visibility no longer holds and that started longer ago than the namespace keeps a
+   * closed run: deleted by Temporal's retention, so gone from the index too (a run open that long is
+   * still in visibility, and a younger one may just not be visible yet: both stay).
+   */
+  async function forgetExpired(missing: IndexRow[]) {
+    const keep = missing.length ? await retentionMs() : null;
+    if (!keep) return;
+    const expired = missing.filter((r) => Date.now() - new Date(r.started_at).getTime() > keep).map((r) => r.id);
+    if (expired.length) await forgetRuns(deps.orm.em.fork() as EntityManager, expired);
+  }
+
   /** A keyset page of the run index, each run then read from visibility (one query, by run ID). */
   async function indexedPage(q: RunsFilter & { limit: number }, after?: Cursor) {
     const { items, next } = rowsPage(
@@ -140,6 +160,7 @@ export function createRunsService(deps: RunsDeps) {
       query,
     });
     const byRun = new Map((res.executions ?? []).map((raw) => [raw.execution?.runId ?? '', raw]));
+    await forgetExpired(rows.filter((r) => !byRun.has(r.id)));
     return rows.flatMap((r) => {
       const raw = byRun.get(r.id);
       return raw ? [{ ...presentRun(raw), approval: approvalOf(raw) }] : [];

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { optionalTsToMs } from '@temporalio/common/lib/time.js';
 import { createTestContext, type TestContext } from '../support/context.ts';
 import { uniqueId } from '../support/factories.ts';
 import { waitFor } from '../support/faults.ts';
@@ -100,6 +102,28 @@ describe('the runs list from the run index', () => {
     const [run] = await listedOnce(`tenantId=${tenantId}`, 1);
     expect(run.workflowId).toBe(good);
     expect(await t.sql('select count(*)::int as n from run_index where workflow_id = ?', [bad])).toEqual([{ n: 0 }]);
+  });
+
+  test("a run Temporal's retention has deleted leaves the index when its page is read; a young one stays", async () => {
+    const ns = await t.temporal.client.workflowService.describeNamespace({ namespace: 'default' });
+    const keepMs = optionalTsToMs(ns.config?.workflowExecutionRetentionTtl) ?? 0;
+    expect(keepMs).toBeGreaterThan(0);
+    const tenantId = uniqueId('idx-gone');
+    const [live] = await startRuns(tenantId, 1);
+    await listedOnce(`tenantId=${tenantId}`, 1);
+    // Rows of runs visibility does not hold: one started long before the retention, one just now.
+    const long = new Date(Date.now() - keepMs - 3_600_000);
+    await t.sql(
+      `insert into run_index (id, workflow_id, workflow_type, operation, tenant_id, actor, started_at, execution_time)
+       values (?, 'gone', 'bareWorkflow', 'index-test', ?, 'test', ?, ?),
+              (?, 'young', 'bareWorkflow', 'index-test', ?, 'test', now(), now())`,
+      [randomUUID(), tenantId, long, long, randomUUID(), tenantId],
+    );
+    const res = await t.api.get(`/api/admin/runs?tenantId=${tenantId}`);
+    expect(res.status).toBe(200);
+    expect(res.body.data.runs.map((r: any) => r.workflowId)).toEqual([live]);
+    const left = await t.sql('select workflow_id from run_index where tenant_id = ?', [tenantId]);
+    expect(left.map((r) => r.workflow_id).sort()).toEqual([live, 'young'].sort());
   });
 
   test("a cursor is only taken by a list of its own kind: an index page's by a status filter is a 400", async () => {
