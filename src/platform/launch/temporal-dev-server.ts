@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_NAMES } from '../temporal/search-attributes.ts';
 import { assertPortFree, spawnService, stopChild, stopStale, waitForPort, writePidFile } from './processes.ts';
 
@@ -82,6 +83,7 @@ export async function startTemporalDevServer(opts: {
   writePidFile(pidFile, child.pid ?? 0);
   try {
     await waitForPort(opts.port, 'Temporal dev server', 60_000, child);
+    await waitForFrontend(`127.0.0.1:${opts.port}`, 60_000);
   } catch (e) {
     child.kill('SIGKILL');
     throw new Error(`${(e as Error).message}\n${stderr}`);
@@ -94,4 +96,28 @@ export async function startTemporalDevServer(opts: {
       await stopChild(child, 'SIGTERM');
     },
   };
+}
+
+/**
+ * The port opens a moment before the frontend serves: until then it answers "Frontend is not
+ * healthy yet". Waits until it answers GetSystemInfo, so whoever connects next (a worker, a
+ * client) connects at the first try.
+ */
+async function waitForFrontend(address: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: '2s' });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (err) {
+      if (Date.now() > deadline)
+        throw new Error(`Temporal dev server at ${address} is not healthy: ${(err as Error).message}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 }
