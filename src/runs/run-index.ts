@@ -20,6 +20,8 @@ const SLICE_MS = 5 * MINUTE;
 /** Every few minutes (and at start) a sweep reads the last hour again, for a run recorded later than the overlap. */
 const RESWEEP = { everyMs: 5 * MINUTE, windowMs: HOUR };
 const PAGE_SIZE = 1000;
+/** How long stop() waits for a sweep under way. */
+const STOP_WAIT_MS = 5 * SECOND;
 
 /** What never changes about a run: the runs list's index keeps these, visibility the rest. */
 export interface IndexedRun {
@@ -184,7 +186,11 @@ export function createRunIndexer(deps: RunIndexerDeps) {
         async stop() {
           stopped = true;
           clearTimeout(timer);
-          await running;
+          // A sweep ends at its next query; one stuck retrying an unreachable Temporal is not waited for
+          // past STOP_WAIT_MS (closing the connection ends it, and the next start reads it again).
+          let waited: NodeJS.Timeout | undefined;
+          await Promise.race([running, new Promise((r) => (waited = setTimeout(r, STOP_WAIT_MS)))]);
+          clearTimeout(waited);
         },
       };
     },

@@ -6,6 +6,7 @@ import { startTestWorker } from '../support/worker-process.ts';
 import { startRecordingProxy } from '../support/recording-proxy.ts';
 import { startStripeMock, startTwilioMock } from '../../src/platform/launch/api-mocks.ts';
 import { freePort } from '../../src/platform/launch/free-port.ts';
+import { stopChild } from '../../src/platform/launch/processes.ts';
 
 const log = (m: string) => process.stderr.write(`[test-setup] ${m}\n`);
 
@@ -80,9 +81,7 @@ async function setUp(config: { maxWorkers: number }, stops: (() => Promise<void>
       }),
     ),
   );
-  for (const c of children)
-    stops.unshift(async () => {
-      c.kill('SIGTERM');
-    });
+  // Each worker drains and exits before the services it talks to stop (teardown runs these first).
+  for (const c of children) stops.unshift(() => stopChild(c));
   log(`ready in ${Date.now() - started} ms: ${workers} databases, ${workers} workers, Temporal at ${temporalAddress}`);
 }
