@@ -29,7 +29,7 @@ import { freePort } from '../src/platform/launch/free-port.ts';
 import { dispatchReport, ordersFloorApp, seedOrders } from './dispatch.ts';
 import { callerReport, callsFloorApp, seedCalls } from './caller.ts';
 import { runsBenchEnabled, runsReport } from './runs.ts';
-import { createRunIndexer } from '../src/runs/run-index.ts';
+import { startRunIndexer } from '../src/runs/run-index.ts';
 
 /**
  * `npm run bench` / `./ops bench`: cockpit latency against floors measured in the
@@ -211,14 +211,7 @@ async function main() {
     }
     if (inline) {
       // The child worker keeps the run index; in this process, this one does.
-      const indexer = createRunIndexer({
-        orm,
-        temporal: temporal.client,
-        namespace: 'default',
-        logger,
-        ...config.runsIndex,
-      }).start();
-      stops.unshift(indexer.stop);
+      stops.unshift(startRunIndexer({ orm, client: temporal.client, config, logger }).stop);
     }
     const floorWorker = await Worker.create({
       connection: nativeConnection,

@@ -15,7 +15,7 @@ import { createBulkService } from './bulk.service.ts';
 import { createBulkActivities } from '../../activities/runs/bulk.activities.ts';
 import { RUNS_BULK } from './bulk.contract.ts';
 import { OPERATOR_LOGIN_PATH } from '../platform/auth/session-auth.ts';
-import { createRunIndexer } from './run-index.ts';
+import { startRunIndexer } from './run-index.ts';
 
 /** The runs service as the API and the worker (bulk steps) both build it. */
 const runsServiceOf = (config: Config, orm: MikroORM, temporal: Client, operations: OperationPolicies) =>
@@ -65,16 +65,7 @@ export const runsModule: ModuleManifest = {
   }),
   workflows: [RUN_CALLBACK.workflowType, RUNS_BULK.workflowType],
   // Every worker keeps the runs list's index of runs up to date (see run-index.ts).
-  onWorkerStart: async (w) => {
-    const indexer = createRunIndexer({
-      orm: w.orm,
-      temporal: w.client,
-      namespace: w.config.temporal.namespace,
-      logger: w.logger,
-      ...w.config.runsIndex,
-    }).start();
-    return indexer.stop;
-  },
+  onWorkerStart: async (w) => startRunIndexer(w).stop,
   operations: {
     // A callback waits for its run (a day, with an approval), then retries its receiver for a day.
     [RUN_CALLBACK.operation]: { slaMs: HOUR * 50 },

@@ -4,7 +4,8 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import { optionalTsToDate } from '@temporalio/common/lib/time.js';
 import type { Logger } from '../platform/observability/logger.ts';
-import { Actor, Operation, TenantId } from '../platform/temporal/search-attributes.ts';
+import type { WorkerServices } from '../platform/module.ts';
+import { runLabelsOf } from '../platform/temporal/search-attributes.ts';
 import { HOUR, MINUTE, SECOND } from '../platform/time.ts';
 import { unstorableReason } from '../platform/http/text-guard.ts';
 
@@ -40,14 +41,11 @@ function indexedRunOf(raw: RawExecution): IndexedRun | string {
   const startedAt = optionalTsToDate(raw.startTime);
   const id = raw.execution?.runId;
   if (!id || !raw.execution?.workflowId || !startedAt) return 'no run ID, workflow ID or start time';
-  const attrs = decodeTypedSearchAttributes(raw.searchAttributes?.indexedFields);
   const run = {
     id,
     workflowId: raw.execution.workflowId,
     workflowType: raw.type?.name ?? '',
-    operation: attrs.get(Operation) ?? null,
-    tenantId: attrs.get(TenantId) ?? null,
-    actor: attrs.get(Actor) ?? null,
+    ...runLabelsOf(decodeTypedSearchAttributes(raw.searchAttributes?.indexedFields)),
     startedAt,
     // A run without a start delay executes from its start.
     executionTime: optionalTsToDate(raw.executionTime) ?? startedAt,
@@ -59,6 +57,11 @@ function indexedRunOf(raw: RawExecution): IndexedRun | string {
   }
   return run;
 }
+
+/** The visibility condition of runs whose ExecutionTime is in [from, to), or from `from` on. */
+export const executionTimeRange = (from: number, to?: number) =>
+  `ExecutionTime >= '${new Date(from).toISOString()}'` +
+  (to === undefined ? '' : ` AND ExecutionTime < '${new Date(to).toISOString()}'`);
 
 export interface RunIndexerDeps {
   orm: MikroORM;
@@ -103,10 +106,6 @@ export function createRunIndexer(deps: RunIndexerDeps) {
     );
   }
 
-  const rangeQuery = (from: number, to?: number) =>
-    `ExecutionTime >= '${new Date(from).toISOString()}'` +
-    (to === undefined ? '' : ` AND ExecutionTime < '${new Date(to).toISOString()}'`);
-
   /** Every run whose ExecutionTime is in [from, to), or from `from` on (runs delayed into the future too). */
   async function sweepSlice(from: number, to?: number) {
     let token: Uint8Array | undefined;
@@ -114,7 +113,7 @@ export function createRunIndexer(deps: RunIndexerDeps) {
       const res = await deps.temporal.workflowService.listWorkflowExecutions({
         namespace: deps.namespace,
         pageSize: PAGE_SIZE,
-        query: rangeQuery(from, to),
+        query: executionTimeRange(from, to),
         ...(token ? { nextPageToken: token } : {}),
       });
       const runs: IndexedRun[] = [];
@@ -134,7 +133,7 @@ export function createRunIndexer(deps: RunIndexerDeps) {
    * than a page is halved (each list query sorts only the runs of its own range).
    */
   async function sweepRange(from: number, to: number): Promise<void> {
-    const { count } = await deps.temporal.workflow.count(rangeQuery(from, to));
+    const { count } = await deps.temporal.workflow.count(executionTimeRange(from, to));
     if (count === 0 || stopped) return;
     if (count <= PAGE_SIZE || to - from <= SECOND) return sweepSlice(from, to);
     const mid = from + Math.floor((to - from) / 2);
@@ -161,7 +160,6 @@ export function createRunIndexer(deps: RunIndexerDeps) {
   }
 
   return {
-    sweep,
     /** Sweeps every `everyMs` until stopped; a failed sweep (Temporal or the database away) is tried again. */
     start(): { stop(): Promise<void> } {
       let timer: NodeJS.Timeout | undefined;
@@ -195,4 +193,15 @@ export function createRunIndexer(deps: RunIndexerDeps) {
       };
     },
   };
+}
+
+/** The sweeper a worker runs beside itself (the runs module starts it; the bench's inline worker too). */
+export function startRunIndexer(w: Pick<WorkerServices, 'orm' | 'client' | 'config' | 'logger'>) {
+  return createRunIndexer({
+    orm: w.orm,
+    temporal: w.client,
+    namespace: w.config.temporal.namespace,
+    logger: w.logger,
+    ...w.config.runsIndex,
+  }).start();
 }

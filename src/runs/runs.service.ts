@@ -7,10 +7,11 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { AppError, notFound, validationError } from '../platform/http/errors.ts';
 import { actorLabel, appendAudit, type AuditContext } from '../platform/audit/audit.ts';
 import { awaitOutcome, startOrAttach } from '../platform/temporal/runs.ts';
-import { Actor, ApprovalState, Operation, TenantId } from '../platform/temporal/search-attributes.ts';
+import { ApprovalState, Operation, TenantId, runLabelsOf } from '../platform/temporal/search-attributes.ts';
 import { isoOrNull } from '../platform/http/wire.ts';
 import { runsQuery, type RunsFilter } from './visibility-query.ts';
 import { forgetRuns, indexedRuns, type IndexRow } from './run-index.queries.ts';
+import { executionTimeRange } from './run-index.ts';
 import type { RunsCursor } from './runs.schemas.ts';
 import { rowsPage, type Cursor } from '../platform/db/keyset.ts';
 import { visibilityLiteral } from '../platform/temporal/visibility-literal.ts';
@@ -62,9 +63,7 @@ export function createRunsService(deps: RunsDeps) {
       workflowId,
       runId,
       workflowType: raw.type?.name ?? null,
-      operation: attrs.get(Operation) ?? null,
-      tenantId: attrs.get(TenantId) ?? null,
-      actor: attrs.get(Actor) ?? null,
+      ...runLabelsOf(attrs),
       status: statusName(raw.status),
       /** Set for a run behind an approval gate: pending (awaiting approval), approved, rejected, expired. */
       approvalState: (attrs.get(ApprovalState) as ApprovalView['state'] | undefined) ?? null,
@@ -79,6 +78,9 @@ export function createRunsService(deps: RunsDeps) {
     const field = raw.memo?.fields?.approval;
     return field ? (defaultPayloadConverter.fromPayload(field) as ApprovalView) : null;
   };
+
+  /** A run as the runs list shows it: its labels and state, and its approval when it has one. */
+  const listedRun = (raw: RawExecution) => ({ ...presentRun(raw), approval: approvalOf(raw) });
 
   /** The run's handle and description; 404 when Temporal knows no such run (any other failure is its own). */
   async function described(workflowId: string) {
@@ -107,7 +109,7 @@ export function createRunsService(deps: RunsDeps) {
       });
     const next = res.nextPageToken;
     return {
-      runs: (res.executions ?? []).map((raw) => ({ ...presentRun(raw), approval: approvalOf(raw) })),
+      runs: (res.executions ?? []).map(listedRun),
       nextCursor: next && next.length ? Buffer.from(next).toString('base64url') : null,
     };
   }
@@ -150,9 +152,9 @@ export function createRunsService(deps: RunsDeps) {
   async function currentStateOf(rows: IndexRow[]) {
     if (!rows.length) return [];
     const times = rows.map((r) => new Date(r.execution_time).getTime());
+    // Stored to the millisecond (cut from visibility's own time): each run is within [ms, ms + 1).
     const query =
-      `ExecutionTime >= '${new Date(Math.min(...times) - 1).toISOString()}' AND ` +
-      `ExecutionTime <= '${new Date(Math.max(...times) + 1).toISOString()}' AND ` +
+      `${executionTimeRange(Math.min(...times) - 1, Math.max(...times) + 1)} AND ` +
       `RunId IN (${rows.map((r) => visibilityLiteral(r.id, 'runId')).join(', ')})`;
     const res = await deps.temporal.workflowService.listWorkflowExecutions({
       namespace: deps.namespace,
@@ -163,7 +165,7 @@ export function createRunsService(deps: RunsDeps) {
     await forgetExpired(rows.filter((r) => !byRun.has(r.id)));
     return rows.flatMap((r) => {
       const raw = byRun.get(r.id);
-      return raw ? [{ ...presentRun(raw), approval: approvalOf(raw) }] : [];
+      return raw ? [listedRun(raw)] : [];
     });
   }
 

@@ -15,6 +15,15 @@ export interface RunLabels {
   actor: string;
 }
 
+/** A run's labels as its search attributes hold them (null where the run carries none). */
+export function runLabelsOf(attrs: TypedSearchAttributes) {
+  return {
+    operation: attrs.get(Operation) ?? null,
+    tenantId: attrs.get(TenantId) ?? null,
+    actor: attrs.get(Actor) ?? null,
+  };
+}
+
 export function runSearchAttributes(labels: RunLabels): TypedSearchAttributes {
   const pairs = [
     { key: Operation, value: labels.operation },
