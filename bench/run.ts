@@ -16,6 +16,7 @@ import { MOCK_CREDENTIALS, startStripeMock, startTwilioMock } from '../src/platf
 import { buildApi } from '../src/api.ts';
 import { upsertOperatorAccount } from '../src/platform/auth/operator-accounts.ts';
 import { openRateLimiter } from '../src/platform/ratelimit/rate-limit.ts';
+import { openNotifications } from '../src/platform/db/notifications.ts';
 import { createIdempotencyStore, payloadHash } from '../src/platform/idempotency/idempotency.store.ts';
 import { createActivities } from '../activities/index.ts';
 import { workflowsPath } from '../workers/ops.worker.ts';
@@ -23,7 +24,7 @@ import { floorActivities } from './floor.activities.ts';
 import { fmt, measure, type Stats } from './stats.ts';
 import * as wf from './workflows.ts';
 import { startTestWorker } from '../tests/support/worker-process.ts';
-import proto from '@temporalio/proto';
+import { printHistoryGaps } from './diag.ts';
 import { clientDeleteWorkflowId } from '../src/cockpit/client-delete.contract.ts';
 import { freePort } from '../src/platform/launch/free-port.ts';
 import { dispatchReport, ordersFloorApp, seedOrders } from './dispatch.ts';
@@ -229,7 +230,9 @@ async function main() {
 
     const limiter = openRateLimiter(databaseUrl, config.auth.limits);
     stops.unshift(() => limiter.close());
-    const api = await listen(buildApi({ config, orm, temporal, logger, limits: limiter }));
+    const notifications = openNotifications(databaseUrl, logger);
+    stops.unshift(() => notifications.close());
+    const api = await listen(buildApi({ config, orm, temporal, logger, limits: limiter, notifications }));
     stops.unshift(api.close);
 
     // Floor: the least a Koa route can do for the same answer, one indexed read through pg.
@@ -370,17 +373,7 @@ async function main() {
       const [{ incarnation }] = (await conn.execute(`select incarnation from client_deletion where client_id = ? `, [
         `del-${DELETES + 4}`,
       ])) as { incarnation: string }[];
-      const history = await temporal.client.workflow
-        .getHandle(clientDeleteWorkflowId(`del-${DELETES + 4}`, incarnation))
-        .fetchHistory();
-      let prev = 0;
-      for (const e of history.events ?? []) {
-        const at = Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6);
-        console.log(
-          `  ${String(proto.temporal.api.enums.v1.EventType[e.eventType ?? 0]).padEnd(48)} +${prev ? at - prev : 0} ms`,
-        );
-        prev = at;
-      }
+      await printHistoryGaps(temporal.client, clientDeleteWorkflowId(`del-${DELETES + 4}`, incarnation));
     }
 
     // Control plane: a full tenant.bootstrap (Stripe and Twilio through their mocks) and a cached replay.

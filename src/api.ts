@@ -9,6 +9,7 @@ import type { Logger } from './platform/observability/logger.ts';
 import { createMetrics, type Metrics } from './platform/observability/metrics.ts';
 import type { TemporalHandle } from './platform/temporal/client.ts';
 import type { Limits } from './platform/ratelimit/rate-limit.ts';
+import type { Notifications } from './platform/db/notifications.ts';
 import { createRefusals } from './platform/auth/refusals.ts';
 import { createSessionStore } from './platform/auth/sessions.ts';
 import { operationPolicies, type PlatformServices } from './platform/module.ts';
@@ -28,6 +29,8 @@ export interface ApiDeps {
    * hot-path statements kept as named prepared statements; the caller owns it.
    */
   limits: Limits;
+  /** LISTEN/NOTIFY on its own connection (openNotifications); the caller owns it. */
+  notifications: Notifications;
   /** Aborted when the process starts draining (SIGTERM): requests waiting for a run answer "still running". */
   stopping?: AbortSignal;
 }

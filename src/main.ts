@@ -2,6 +2,7 @@ import { requireDatabaseUrl, temporalEndpoint } from './platform/config.ts';
 import { openProcessBase, runMain } from './platform/process.ts';
 import { connectTemporal } from './platform/temporal/client.ts';
 import { openRateLimiter } from './platform/ratelimit/rate-limit.ts';
+import { openNotifications } from './platform/db/notifications.ts';
 import { ensureEnvOperatorKey } from './platform/auth/api-keys.ts';
 import { buildApi } from './api.ts';
 import { appEntities } from './modules.ts';
@@ -16,8 +17,9 @@ export async function main(): Promise<void> {
     taskQueue: config.temporal.taskQueue,
   });
   const limiter = openRateLimiter(requireDatabaseUrl(config), config.auth.limits);
+  const notifications = openNotifications(requireDatabaseUrl(config), logger);
   const stopping = new AbortController();
-  const app = buildApi({ config, orm, temporal, logger, limits: limiter, stopping: stopping.signal });
+  const app = buildApi({ config, orm, temporal, logger, limits: limiter, notifications, stopping: stopping.signal });
   const server = app.listen(config.http.port, config.http.host, () => {
     logger.info({ url: `http://${config.http.host}:${config.http.port}` }, 'API listening');
   });
@@ -34,6 +36,7 @@ export async function main(): Promise<void> {
     server.close(async () => {
       await temporal.close();
       await limiter.close();
+      await notifications.close();
       await orm.close();
       logger.info('API stopped');
       process.exit(0);

@@ -1,23 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import {
-  WithStartWorkflowOperation,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowFailedError } from '@temporalio/client';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import twilio from 'twilio';
 import type { DurableServiceDeps } from '../platform/module.ts';
 import { actorLabel, type AuditContext } from '../platform/audit/audit.ts';
 import { AppError, notFound } from '../platform/http/errors.ts';
-import { findApplicationFailure, runSummary, waitBound } from '../platform/temporal/runs.ts';
-import { runSearchAttributes } from '../platform/temporal/search-attributes.ts';
+import { findApplicationFailure, startOrAttach, waitBound } from '../platform/temporal/runs.ts';
+import type { Notifications } from '../platform/db/notifications.ts';
 import {
   CALL_FAILURES,
   PLACE_CALL,
   callStatusSignal,
   callWorkflowId,
-  placementUpdate,
+  CALL_PLACED_CHANNEL,
   type Placement,
   type PlaceCallWorkflow,
 } from './place-call.contract.ts';
@@ -37,12 +32,25 @@ const FAILURE_STATUS: Record<string, number> = {
   [CALL_FAILURES.outcomeUnknown]: 500,
 };
 
+/** A failed call run as the caller is told it: its business failure's status, or 500 with the run named. */
+function callFailed(err: WorkflowFailedError, wfId: string): AppError {
+  const failure = findApplicationFailure(err);
+  const status = failure?.type ? FAILURE_STATUS[failure.type] : undefined;
+  if (status === 404) return notFound('client', 'Client not found');
+  if (status) return new AppError(status, failure!.type!, failure!.message, { details: { workflowId: wfId } });
+  return new AppError(500, 'CALL_FAILED', 'The call could not be placed', {
+    cause: err,
+    details: { workflowId: wfId },
+  });
+}
+
 export function createCallService(
   deps: DurableServiceDeps & {
     clients: ClientService;
     twilioAuthToken?: string;
     publicUrl: string;
     callbacks: CallbackSettings;
+    notifications: Notifications;
   },
 ) {
   const em = () => deps.orm.em as EntityManager;
@@ -59,9 +67,12 @@ export function createCallService(
 
   return {
     /**
-     * Starts (or joins) call:<clientId>:<caller>:<key> with an update that answers
-     * once Twilio has the call: a duplicate request joins the same run and gets
-     * the same SID; the call is placed once.
+     * Starts (or joins) call:<clientId>:<caller>:<key>, then answers once the call
+     * row holds Twilio's SID: the dial step commits it and the database announces
+     * it (caller_call_placed), so the answer does not wait for the run to report
+     * back through the engine. A duplicate request joins the same run and gets the
+     * same SID; the call is placed once. A run that fails (Twilio refused, the
+     * client vanished) answers with its failure.
      */
     async makeCall(
       clientId: string,
@@ -75,8 +86,8 @@ export function createCallService(
       if (client.status !== 'Active') throw new AppError(403, CALL_FAILURES.clientInactive, 'Client is not active');
       const wfId = callWorkflowId(clientId, caller, key);
       const labels = { operation: PLACE_CALL.operation, tenantId: clientId, actor: actorLabel(who) };
-      const summary = `Call ${maskPhone(phone)} for ${clientId}`;
-      const start = new WithStartWorkflowOperation<PlaceCallWorkflow>(PLACE_CALL.workflowType, {
+      const handle = await startOrAttach<PlaceCallWorkflow>(deps.temporal, {
+        workflowType: PLACE_CALL.workflowType,
         workflowId: wfId,
         taskQueue: deps.taskQueue,
         args: [
@@ -88,54 +99,46 @@ export function createCallService(
             audit: who,
           },
         ],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-        typedSearchAttributes: runSearchAttributes(labels),
-        memo: { actor: labels.actor, requestId: who.requestId },
-        staticSummary: runSummary({ summary, labels }),
+        labels,
+        memo: { requestId: who.requestId },
+        summary: `Call ${maskPhone(phone)} for ${clientId}`,
       });
-      const bound = waitBound(deps.syncWaitMs, deps.stopping);
-      const timeout = bound.elapsed.then(() => null);
-      try {
-        const placing = deps.temporal.workflow.executeUpdateWithStart(placementUpdate, {
-          startWorkflowOperation: start,
+      // Once the run exists (placed or not yet), its end is announced where the request asked.
+      if (callbackUrl)
+        await callBackWhenDone(deps.temporal, deps.taskQueue, handle, {
+          url: callbackUrl,
+          operation: PLACE_CALL.operation,
+          actor: labels.actor,
+          tenantId: clientId,
         });
-        // Once the run exists (placed or not yet), its end is announced where the request asked.
-        if (callbackUrl)
-          await callBackWhenDone(deps.temporal, deps.taskQueue, await start.workflowHandle(), {
-            url: callbackUrl,
-            operation: PLACE_CALL.operation,
-            actor: labels.actor,
-            tenantId: clientId,
-          });
-        const placement = await Promise.race([placing, timeout]);
-        if (!placement)
-          return {
-            state: 'running',
-            workflowId: wfId,
-            statusUrl: callOperationUrl(wfId, who.actorType === 'caller-client'),
-          };
-        const done = await placedBefore(wfId, phone);
-        return { state: 'placed', workflowId: wfId, placement: done ?? placement };
-      } catch (err) {
-        if (err instanceof AppError) throw err;
-        if (err instanceof WorkflowExecutionAlreadyStartedError) {
-          const done = await placedBefore(wfId, phone);
-          if (done) return { state: 'placed', workflowId: wfId, placement: done };
-        }
-        const failure = err instanceof WorkflowUpdateFailedError ? findApplicationFailure(err) : null;
-        const status = failure?.type ? FAILURE_STATUS[failure.type] : undefined;
-        if (status === 404) throw notFound('client', 'Client not found');
-        if (status) throw new AppError(status, failure!.type!, failure!.message, { details: { workflowId: wfId } });
-        throw new AppError(
-          503,
-          'WORKFLOW_ENGINE_UNAVAILABLE',
-          'Could not place the call now; retry with the same key',
-          {
-            cause: err,
+      // Waiting ends at the bound, or once answered: the row's wait and the run's long poll both stop.
+      const bound = waitBound(deps.syncWaitMs, deps.stopping);
+      const waiting = new AbortController();
+      void bound.elapsed.then(() => waiting.abort());
+      // The run's end, read alongside the row: a failed run never writes a SID.
+      const failed = deps.temporal
+        .withAbortSignal(waiting.signal, () => handle.result())
+        .then(
+          () => new Promise<never>(() => undefined), // completed: the call is over, its row has the SID
+          (err: unknown) => {
+            if (err instanceof WorkflowFailedError) return err;
+            return new Promise<never>(() => undefined); // the engine unreachable or the wait over: the row answers
           },
         );
+      try {
+        const placement = await Promise.race([
+          deps.notifications.awaitRow(CALL_PLACED_CHANNEL, wfId, () => placedBefore(wfId, phone), waiting.signal),
+          failed,
+        ]);
+        if (placement instanceof WorkflowFailedError) throw callFailed(placement, wfId);
+        if (placement) return { state: 'placed', workflowId: wfId, placement };
+        return {
+          state: 'running',
+          workflowId: wfId,
+          statusUrl: callOperationUrl(wfId, who.actorType === 'caller-client'),
+        };
       } finally {
+        waiting.abort();
         bound.clear();
       }
     },

@@ -35,6 +35,7 @@ export const callerModule: ModuleManifest = {
         twilioAuthToken: twilio.authToken,
         publicUrl: caller.publicUrl,
         callbacks: p.config.callbacks,
+        notifications: p.notifications,
       }),
       stats: createStatsService(p),
       openapi: p.openapi,

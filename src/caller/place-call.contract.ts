@@ -43,8 +43,14 @@ export interface PlaceCallResult extends Placement {
 
 export type PlaceCallWorkflow = (input: PlaceCallRequest) => Promise<PlaceCallResult>;
 
-/** Answers once the call is placed (Twilio gave its SID), or fails as the placement failed. */
+/**
+ * Answers once the call is placed (Twilio gave its SID), or fails as the placement failed. make-call
+ * now waits for the row instead (CALL_PLACED_CHANNEL); the handler stays, so runs that were asked
+ * through it replay as they ran, and any client may still ask a run for its placement.
+ */
 export const placementUpdate = defineUpdate<Placement>('placement');
+/** The database's notice that a call row got its SID (payload: the run's workflow ID; see its migration). */
+export const CALL_PLACED_CHANNEL = 'caller_call_placed';
 /** A validated Twilio status callback. */
 export const callStatusSignal = defineSignal<[CallStatusUpdate]>('callStatus');
 

@@ -6,6 +6,7 @@ import type { MountedModule } from './http/app.ts';
 import type { ErrorRenderer } from './http/envelopes.ts';
 import type { OpenApiRegistry } from './http/openapi.ts';
 import type { Limits } from './ratelimit/rate-limit.ts';
+import type { Notifications } from './db/notifications.ts';
 import type { Refusals } from './auth/refusals.ts';
 import type { OperatorAuthenticator } from './auth/operator-auth.ts';
 import type { TemporalHandle } from './temporal/client.ts';
@@ -20,6 +21,8 @@ export interface PlatformServices {
   logger: Logger;
   openapi: OpenApiRegistry;
   limits: Limits;
+  /** LISTEN/NOTIFY: a request waiting for a row another process commits. */
+  notifications: Notifications;
   refusals: Refusals;
   /** One operator identity: a session cookie or an operator bearer key. */
   operators: OperatorAuthenticator;

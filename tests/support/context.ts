@@ -7,6 +7,7 @@ import { connectTemporal, type TemporalHandle } from '../../src/platform/tempora
 import { createLogger, type Logger } from '../../src/platform/observability/logger.ts';
 import { buildApi } from '../../src/api.ts';
 import { openRateLimiter } from '../../src/platform/ratelimit/rate-limit.ts';
+import { openNotifications } from '../../src/platform/db/notifications.ts';
 import { CALLER_JWT_SECRET, CONTROL_KEYS, testEnv } from './env.ts';
 
 export interface TestContext {
@@ -57,13 +58,9 @@ export async function createTestContext(
     taskQueue: config.temporal.taskQueue,
   });
   const limiter = openRateLimiter(env.databaseUrl, config.auth.limits);
-  const app = buildApi({
-    config,
-    orm,
-    temporal,
-    logger: opts.logger ?? createLogger(process.env.OPS_TEST_LOG_LEVEL ?? 'silent'),
-    limits: limiter,
-  });
+  const logger = opts.logger ?? createLogger(process.env.OPS_TEST_LOG_LEVEL ?? 'silent');
+  const notifications = openNotifications(env.databaseUrl, logger);
+  const app = buildApi({ config, orm, temporal, logger, limits: limiter, notifications });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const agent = request(server);
@@ -86,6 +83,7 @@ export async function createTestContext(
       await new Promise((r) => server.close(r));
       await temporal.close().catch(() => {}); // a test may have closed it on purpose
       await limiter.close();
+      await notifications.close();
       await orm.close();
     },
   };
