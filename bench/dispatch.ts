@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import Koa from 'koa';
 import type { Client } from '@temporalio/client';
-import { fmt, measure, type Stats } from './stats.ts';
+import { fmt, measure, measureInTurns, type Stats } from './stats.ts';
+import { printHistoryGaps } from './diag.ts';
 
 /**
  * Dispatch (spec 002) on BENCH_ORDERS orders (1,000,000 by default): the orders
@@ -134,16 +135,13 @@ export async function dispatchReport(deps: {
   );
   row('GET /analytics/summary?range=30d', analytics, listFloor, 'target ≤ 3×');
 
-  // Durable operations against the bare workflow of the same shape.
-  const floorRun = (type: string) =>
-    measure(deps.runs, 5, async (i) => {
-      await deps.client.workflow.execute(type, {
-        workflowId: `bench-${type}-${i}-${Date.now()}`,
-        taskQueue: 'bench-floor',
-      });
+  // Durable operations against the bare workflow of the same shape, each pair measured in turns.
+  const floorRun = (type: string) => async (i: number) => {
+    await deps.client.workflow.execute(type, {
+      workflowId: `bench-${type}-${i}-${Date.now()}`,
+      taskQueue: 'bench-floor',
     });
-  const local1 = await floorRun('local1Workflow');
-  const refundShape = await floorRun('refundShapeWorkflow');
+  };
   const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(`${apiUrl}${path}`, {
       method: 'POST',
@@ -154,20 +152,32 @@ export async function dispatchReport(deps: {
     await res.arrayBuffer();
   };
   // Pending orders on distinct days and drivers: each assignment books a free slot.
-  const assign = await measure(deps.runs, 5, (i) =>
-    post(`/api/admin/orders/SV${String(5 * (i + 1)).padStart(7, '0')}/assign`, { driverId: `bd-${1 + (i % 200)}` }),
-  );
+  const [local1, assign] = await measureInTurns(deps.runs, 5, [
+    floorRun('local1Workflow'),
+    (i) =>
+      post(`/api/admin/orders/SV${String(5 * (i + 1)).padStart(7, '0')}/assign`, { driverId: `bd-${1 + (i % 200)}` }),
+  ]);
+  row('floor: 1 local activity', local1, local1, '1');
   row('POST /orders/:code/assign (end to end)', assign, local1, 'target ≤ 1.3× a 1-local-activity workflow');
-  const refund = await measure(deps.runs, 5, (i) =>
-    post(
-      '/api/admin/refunds',
-      { paymentId: `bp-${i + 1}`, amount: 100, reason: 'other' },
-      {
-        'Idempotency-Key': `bench-${Date.now()}-${i}`,
-      },
-    ),
-  );
+  const [refundShape, refund] = await measureInTurns(deps.runs, 5, [
+    floorRun('refundShapeWorkflow'),
+    (i) =>
+      post(
+        '/api/admin/refunds',
+        { paymentId: `bp-${i + 1}`, amount: 100, reason: 'other' },
+        { 'Idempotency-Key': `bench-${Date.now()}-${i}` },
+      ),
+  ]);
+  row('floor: local + activity + local', refundShape, refundShape, '1');
   row('POST /refunds (end to end, stripe-mock)', refund, refundShape, 'target ≤ 1.3× local+activity+local');
+  if (process.env.BENCH_DIAG) {
+    const last = (await deps.sql(
+      `select (select workflow_id from dispatch_assignment order by created_at desc limit 1) as assign,
+              (select workflow_id from dispatch_refund order by created_at desc limit 1) as refund`,
+    )) as { assign: string; refund: string }[];
+    await printHistoryGaps(deps.client, last[0].assign);
+    await printHistoryGaps(deps.client, last[0].refund);
+  }
   return {
     orders_list_ratio: +(list.p50 / listFloor.p50).toFixed(2),
     orders_deep_ratio: +(deep.p50 / first.p50).toFixed(2),

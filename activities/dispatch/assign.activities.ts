@@ -10,6 +10,7 @@ import {
 import { isAssignable } from '../../src/dispatch/order-status.rules.ts';
 import { recordDeliveries } from '../../src/dispatch/webhook-outbox.ts';
 import { isDoubleBooking } from '../../src/dispatch/double-booking.ts';
+import { committedAssignment } from '../../src/dispatch/assignment-answer.ts';
 import type { createOrderReads } from '../../src/dispatch/orders.service.ts';
 import { bestAvailable } from '../../src/dispatch/assignment.rules.ts';
 
@@ -79,12 +80,8 @@ async function reserve(tx: EntityManager, input: ReserveDriverInput, webhookUrls
     [input.orderId],
   );
   if (!order) throw fail('Order not found', ASSIGN_FAILURES.orderNotFound);
-  const [mine] = await sql<{ id: string; previous: AssignDriverResult | null }>(
-    `select a.id, (select after -> 'result' from audit_event where workflow_id = ? and action = 'order.assign'
-       limit 1) as previous from dispatch_assignment a where a.workflow_id = ?`,
-    [input.workflowId, input.workflowId],
-  );
-  if (mine?.previous) return mine.previous; // committed before; the answer was lost
+  const previous = await committedAssignment(tx, input.workflowId);
+  if (previous) return previous; // committed before; the answer was lost
   const same: AssignDriverResult = {
     orderId: order.id,
     orderCode: order.code,

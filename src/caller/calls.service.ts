@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import twilio from 'twilio';
 import type { DurableServiceDeps } from '../platform/module.ts';
 import { actorLabel, type AuditContext } from '../platform/audit/audit.ts';
 import { AppError, notFound } from '../platform/http/errors.ts';
-import { findApplicationFailure, startOrAttach, waitBound } from '../platform/temporal/runs.ts';
-import type { Notifications } from '../platform/db/notifications.ts';
+import { awaitOutcome, startOrAttach } from '../platform/temporal/runs.ts';
+import type { ApplicationFailure } from '@temporalio/common';
 import {
   CALL_FAILURES,
   PLACE_CALL,
@@ -33,13 +33,12 @@ const FAILURE_STATUS: Record<string, number> = {
 };
 
 /** A failed call run as the caller is told it: its business failure's status, or 500 with the run named. */
-function callFailed(err: WorkflowFailedError, wfId: string): AppError {
-  const failure = findApplicationFailure(err);
+function callFailed({ failure, error }: { failure: ApplicationFailure | null; error: Error }, wfId: string): AppError {
   const status = failure?.type ? FAILURE_STATUS[failure.type] : undefined;
   if (status === 404) return notFound('client', 'Client not found');
   if (status) return new AppError(status, failure!.type!, failure!.message, { details: { workflowId: wfId } });
   return new AppError(500, 'CALL_FAILED', 'The call could not be placed', {
-    cause: err,
+    cause: error,
     details: { workflowId: wfId },
   });
 }
@@ -50,7 +49,6 @@ export function createCallService(
     twilioAuthToken?: string;
     publicUrl: string;
     callbacks: CallbackSettings;
-    notifications: Notifications;
   },
 ) {
   const em = () => deps.orm.em as EntityManager;
@@ -111,36 +109,20 @@ export function createCallService(
           actor: labels.actor,
           tenantId: clientId,
         });
-      // Waiting ends at the bound, or once answered: the row's wait and the run's long poll both stop.
-      const bound = waitBound(deps.syncWaitMs, deps.stopping);
-      const waiting = new AbortController();
-      void bound.elapsed.then(() => waiting.abort());
-      // The run's end, read alongside the row: a failed run never writes a SID.
-      const failed = deps.temporal
-        .withAbortSignal(waiting.signal, () => handle.result())
-        .then(
-          () => new Promise<never>(() => undefined), // completed: the call is over, its row has the SID
-          (err: unknown) => {
-            if (err instanceof WorkflowFailedError) return err;
-            return new Promise<never>(() => undefined); // the engine unreachable or the wait over: the row answers
-          },
-        );
-      try {
-        const placement = await Promise.race([
-          deps.notifications.awaitRow(CALL_PLACED_CHANNEL, wfId, () => placedBefore(wfId, phone), waiting.signal),
-          failed,
-        ]);
-        if (placement instanceof WorkflowFailedError) throw callFailed(placement, wfId);
-        if (placement) return { state: 'placed', workflowId: wfId, placement };
+      // The dial step commits the SID and the database announces it: the answer does not wait for the run.
+      const outcome = await awaitOutcome<Placement>(handle, deps.syncWaitMs, deps.stopping, {
+        notifications: deps.notifications,
+        channel: CALL_PLACED_CHANNEL,
+        read: () => placedBefore(wfId, phone),
+      });
+      if (outcome.state === 'completed') return { state: 'placed', workflowId: wfId, placement: outcome.result };
+      if (outcome.state === 'running')
         return {
           state: 'running',
           workflowId: wfId,
           statusUrl: callOperationUrl(wfId, who.actorType === 'caller-client'),
         };
-      } finally {
-        waiting.abort();
-        bound.clear();
-      }
+      throw callFailed(outcome, wfId);
     },
 
     /**

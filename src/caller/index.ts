@@ -35,7 +35,6 @@ export const callerModule: ModuleManifest = {
         twilioAuthToken: twilio.authToken,
         publicUrl: caller.publicUrl,
         callbacks: p.config.callbacks,
-        notifications: p.notifications,
       }),
       stats: createStatsService(p),
       openapi: p.openapi,

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DurableServiceDeps } from '../platform/module.ts';
 import { AppError, notFound } from '../platform/http/errors.ts';
 import { isoOrNull } from '../platform/http/wire.ts';
-import { actorLabel, recordAudit, type AuditContext } from '../platform/audit/audit.ts';
+import { RUN_AUDITED_CHANNEL, actorLabel, recordAudit, type AuditContext } from '../platform/audit/audit.ts';
 import { changeAudited } from '../platform/audit/audited-change.ts';
 import {
   BY_CREATED_AT,
@@ -300,7 +300,17 @@ export function createCockpitService(deps: CockpitDeps) {
         actor: actorLabel(who),
         tenantId: id,
       });
-      const outcome = await outcomeOrPlan<DeletionLog>(handle, !!approval, deps.syncWaitMs, deps.stopping);
+      // The transaction commits the deletion log with its audit event; the answer reads it then.
+      const outcome = await outcomeOrPlan<DeletionLog>(handle, !!approval, deps.syncWaitMs, deps.stopping, {
+        notifications: deps.notifications,
+        channel: RUN_AUDITED_CHANNEL,
+        read: async () => {
+          const [done] = (await em().execute('select deletion_log from client_deletion where workflow_id = ?', [
+            wfId,
+          ])) as { deletion_log: DeletionLog }[];
+          return done?.deletion_log ?? null;
+        },
+      });
       if (outcome.state === 'completed') return { state: 'deleted', log: outcome.result, workflowId: wfId };
       if (outcome.state === 'running') return { state: 'running', workflowId: wfId };
       if (outcome.state === 'awaiting_approval')

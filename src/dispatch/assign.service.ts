@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DurableServiceDeps } from '../platform/module.ts';
-import { actorLabel, type AuditContext } from '../platform/audit/audit.ts';
+import { RUN_AUDITED_CHANNEL, actorLabel, type AuditContext } from '../platform/audit/audit.ts';
 import { AppError, conflict, notFound, validationError } from '../platform/http/errors.ts';
 import { awaitOutcome, startOrAttach } from '../platform/temporal/runs.ts';
 import {
@@ -11,6 +11,7 @@ import {
   type AssignDriverWorkflow,
 } from './assign-driver.contract.ts';
 import { operationUrl } from './dispatch.paths.ts';
+import { committedAssignment } from './assignment-answer.ts';
 import { callBackWhenDone, checkCallbackUrl, type CallbackSettings } from '../platform/callbacks/start-callback.ts';
 
 export type AssignOutcome =
@@ -70,7 +71,12 @@ export function createAssignService(deps: DurableServiceDeps & { callbacks: Call
         actor: actorLabel(who),
         tenantId: code,
       });
-      const outcome = await awaitOutcome<AssignDriverResult>(handle, deps.syncWaitMs, deps.stopping);
+      // The booking commits its result in its audit event; the answer reads it then.
+      const outcome = await awaitOutcome<AssignDriverResult>(handle, deps.syncWaitMs, deps.stopping, {
+        notifications: deps.notifications,
+        channel: RUN_AUDITED_CHANNEL,
+        read: () => committedAssignment(em(), wfId),
+      });
       if (outcome.state === 'running') return { state: 'running', workflowId: wfId, statusUrl: operationUrl(wfId) };
       if (outcome.state === 'completed') {
         // Two operators at once on one order share the run: the one whose driver it did not book is told.

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { conditions } from '../platform/db/where.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DurableServiceDeps } from '../platform/module.ts';
-import { actorLabel, type AuditContext } from '../platform/audit/audit.ts';
+import { RUN_AUDITED_CHANNEL, actorLabel, type AuditContext } from '../platform/audit/audit.ts';
 import { AppError, notFound } from '../platform/http/errors.ts';
 import { iso } from '../platform/http/wire.ts';
 import { afterCursor, rowsPage, type Cursor } from '../platform/db/keyset.ts';
@@ -130,6 +130,23 @@ export function createRefundService(
   const em = () => deps.orm.em as EntityManager;
   const sql = <T>(q: string, p: unknown[] = []) => em().execute(q, p) as Promise<T[]>;
 
+  /** The refund a run settled (committed with its audit event), as the run answers it; null until then. */
+  async function settled(workflowId: string): Promise<RefundPaymentResult | null> {
+    const [row] = await sql<{
+      id: string;
+      status: 'completed' | 'failed';
+      stripe_refund_id: string | null;
+      request_hash: string;
+    }>(
+      `select id, status, stripe_refund_id, request_hash from dispatch_refund
+        where workflow_id = ? and status in ('completed', 'failed')`,
+      [workflowId],
+    );
+    return row
+      ? { refundId: row.id, status: row.status, stripeRefundId: row.stripe_refund_id, requestHash: row.request_hash }
+      : null;
+  }
+
   async function refundById(id: string) {
     const [row] = await sql<RefundRow>(`${REFUND_SELECT} where r.id = ?`, [id]);
     if (!row) throw notFound('refund');
@@ -172,7 +189,17 @@ export function createRefundService(
         actor: actorLabel(who),
         tenantId: req.paymentId,
       });
-      const outcome = await outcomeOrPlan<RefundPaymentResult>(handle, !!approval, deps.syncWaitMs, deps.stopping);
+      // Without a gate, the settled refund (committed with its audit event) answers as soon as it is there;
+      // behind one, the run's own end does (a refund that was not approved is settled as failed, then fails).
+      const outcome = await outcomeOrPlan<RefundPaymentResult>(
+        handle,
+        !!approval,
+        deps.syncWaitMs,
+        deps.stopping,
+        approval
+          ? undefined
+          : { notifications: deps.notifications, channel: RUN_AUDITED_CHANNEL, read: () => settled(wfId) },
+      );
       if (outcome.state === 'awaiting_approval' || outcome.state === 'running') {
         // A run still open was joined: its own request hash says whether it is this request.
         const memo = (await handle.describe()).memo as { requestHash?: string } | undefined;

@@ -46,6 +46,8 @@ export interface DurableServiceDeps {
    */
   stopping?: AbortSignal;
   logger: Logger;
+  /** A run's committed answer is read as soon as the database announces it (awaitOutcome's `committed`). */
+  notifications: Notifications;
 }
 
 export const durableServiceDeps = (p: PlatformServices): DurableServiceDeps => ({
@@ -55,6 +57,7 @@ export const durableServiceDeps = (p: PlatformServices): DurableServiceDeps => (
   syncWaitMs: p.config.http.syncWaitMs,
   ...(p.stopping ? { stopping: p.stopping } : {}),
   logger: p.logger,
+  notifications: p.notifications,
 });
 
 /** What the operations console may do with an operation's runs, and how long one may stay open. */

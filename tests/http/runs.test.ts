@@ -25,6 +25,8 @@ const deleted = async () => {
   const c = await seedClient(t, { opsAlertsMuted: true, records: 1 });
   const res = await t.api.delete(`/api/admin/clients/${c.id}`).send({ confirmBusinessName: c.businessName });
   expect(res.status).toBe(200);
+  // The answer comes once the deletion commits; the run closes a moment later.
+  await t.temporal.client.workflow.getHandle(c.deleteWorkflowId).result();
   return c;
 };
 

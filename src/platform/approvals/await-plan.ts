@@ -1,5 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { awaitOutcome, type RunOutcome } from '../temporal/runs.ts';
+import { awaitOutcome, type CommittedAnswer, type RunOutcome } from '../temporal/runs.ts';
 import type { ApplicationFailure } from '@temporalio/common';
 import { AppError } from '../http/errors.ts';
 import { APPROVAL_FAILURES, approvalPlanUpdate, approvalUrlOf, type ApprovalView } from './approval.contract.ts';
@@ -15,8 +15,9 @@ export function outcomeOrPlan<R>(
   gated: boolean,
   timeoutMs: number,
   stopping?: AbortSignal,
+  committed?: CommittedAnswer<R>,
 ): Promise<GatedOutcome<R>> {
-  const outcome = awaitOutcome<R>(handle, timeoutMs, stopping);
+  const outcome = awaitOutcome<R>(handle, timeoutMs, stopping, committed);
   // Without a gate there is no plan to wait for: the outcome alone answers (no update round trip).
   if (!gated) return outcome;
   // The update fails when the run ends before (or without) its plan: its outcome answers then.

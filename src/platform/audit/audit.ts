@@ -27,6 +27,12 @@ export interface AuditRecord {
 const USER_AGENT_MAX = 512;
 
 /** Who acted, as runs carry it in their Actor search attribute and as a scoped key's caller (`kind:name`). */
+/**
+ * The database's notice that an audit event of a run committed (payload: its workflow ID; see the
+ * migration run_audit_notice): a request waiting for that run reads the run's committed answer then.
+ */
+export const RUN_AUDITED_CHANNEL = 'run_audited';
+
 export const actorLabel = (who: Pick<AuditContext, 'actorType' | 'actorId'>) => `${who.actorType}:${who.actorId}`;
 
 export function auditContextFrom(ctx: Context): AuditContext {

@@ -79,9 +79,9 @@ export function openNotifications(
         let timer: NodeJS.Timeout | undefined;
         let waiter: (() => void) | undefined;
         const woken = new Promise<void>((resolve) => {
-          waiter = resolve;
-          timer = setTimeout(resolve, recheckMs);
-          signal.addEventListener('abort', resolve, { once: true });
+          waiter = () => resolve();
+          timer = setTimeout(waiter, recheckMs);
+          signal.addEventListener('abort', waiter, { once: true });
         });
         const set = waiters.get(k) ?? new Set();
         waiters.set(k, set.add(waiter!));

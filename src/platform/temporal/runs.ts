@@ -10,6 +10,7 @@ import type { Workflow } from '@temporalio/common';
 import { AppError } from '../http/errors.ts';
 import { isoOrNull } from '../http/wire.ts';
 import { runSearchAttributes, type RunLabels } from './search-attributes.ts';
+import type { Notifications } from '../db/notifications.ts';
 
 export interface StartRequest<W extends Workflow> {
   workflowType: string;
@@ -71,25 +72,59 @@ export type RunOutcome<R> =
   | { state: 'failed'; failure: ApplicationFailure | null; error: Error }
   | { state: 'running' };
 
-/** Waits for a run's result at most `timeoutMs`; a run still going is reported as running. */
+/**
+ * Where a run's answer is committed before the run reports back: its last step writes it in the
+ * transaction of its effect, and the database announces the commit (a LISTEN/NOTIFY channel whose
+ * payload is the workflow ID). Reading it then saves the engine's last round trip (the step's
+ * completion, the run's last task, its close) from the answer's time.
+ */
+export interface CommittedAnswer<R> {
+  notifications: Notifications;
+  channel: string;
+  /** The run's result as its step committed it; null until it has. */
+  read: () => Promise<R | null>;
+}
+
+const never = new Promise<never>(() => undefined);
+
+/**
+ * Waits for a run's result at most `timeoutMs`; a run still going is reported as running. With
+ * `committed`, its committed answer counts as its result as soon as it is there; a run that fails
+ * (which commits no answer) answers with its failure.
+ */
 export async function awaitOutcome<R>(
   handle: WorkflowHandle,
   timeoutMs: number,
   stopping?: AbortSignal,
+  committed?: CommittedAnswer<R>,
 ): Promise<RunOutcome<R>> {
   const bound = waitBound(timeoutMs, stopping);
-  const timeout = bound.elapsed.then(() => ({ state: 'running' }) as RunOutcome<R>);
-  const result = handle.result().then(
-    (r) => ({ state: 'completed', result: r as R }) as RunOutcome<R>,
-    (err: Error) => {
-      if (err instanceof WorkflowFailedError)
-        return { state: 'failed', failure: findApplicationFailure(err), error: err } as RunOutcome<R>;
-      throw err;
-    },
+  // Once answered (or past the bound) the run's long poll and the row's wait both stop.
+  const waiting = new AbortController();
+  const timeout = bound.elapsed.then((): RunOutcome<R> => {
+    waiting.abort();
+    return { state: 'running' };
+  });
+  const ended = handle.client.withAbortSignal(waiting.signal, () =>
+    handle.result().then(
+      (r): RunOutcome<R> => ({ state: 'completed', result: r as R }),
+      (err: Error): RunOutcome<R> | Promise<never> => {
+        if (err instanceof WorkflowFailedError)
+          return { state: 'failed', failure: findApplicationFailure(err), error: err };
+        if (waiting.signal.aborted) return never;
+        throw err;
+      },
+    ),
   );
+  const written = committed
+    ? committed.notifications
+        .awaitRow(committed.channel, handle.workflowId, committed.read, waiting.signal)
+        .then((r): RunOutcome<R> | Promise<never> => (r === null ? never : { state: 'completed', result: r }))
+    : never;
   try {
-    return await Promise.race([result, timeout]);
+    return await Promise.race([ended, written, timeout]);
   } finally {
+    waiting.abort();
     bound.clear();
   }
 }
