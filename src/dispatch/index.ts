@@ -12,6 +12,8 @@ import { createDriverService } from './drivers.service.ts';
 import { createInsightsService } from './insights.service.ts';
 import { createOrderUpdates } from './order-update.service.ts';
 import { createOrderReads } from './orders.service.ts';
+import { ORDER_SEARCH_STATISTICS } from './orders.queries.ts';
+import { commonTrigrams } from '../platform/db/trigram-search.ts';
 import { createPricingService } from './pricing.service.ts';
 import { createRefundService } from './refunds.service.ts';
 import { createDispatchRoutes } from './dispatch.routes.ts';
@@ -44,7 +46,8 @@ export const dispatchModule: ModuleManifest = {
   ],
   routes: (p) => {
     const durable = durableServiceDeps(p);
-    const orders = createOrderReads({ em: () => p.orm.em as EntityManager });
+    const em = () => p.orm.em as EntityManager;
+    const orders = createOrderReads({ em, commonTrigrams: commonTrigrams(em, ORDER_SEARCH_STATISTICS) });
     const assign = createAssignService({ ...durable, callbacks: p.config.callbacks });
     const webhookUrls = p.config.dispatch.webhookUrls;
     return [

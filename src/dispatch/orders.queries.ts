@@ -1,5 +1,6 @@
 import { afterCursor, containing, type Cursor } from '../platform/db/keyset.ts';
 import { conditions } from '../platform/db/where.ts';
+import { selectiveWords } from '../platform/db/trigram-search.ts';
 
 /** The columns every order read selects: the order, its driver and its active assignment. */
 export const ORDER_SELECT = `
@@ -27,8 +28,13 @@ export interface OrderFilter {
  * What `q` looks like decides the index: an order code (letters then 4+ digits)
  * matches codes starting with it, a whole email address the customer's email
  * exactly; anything else is a substring of code, addresses, name or email
- * (trigram index). Common trigrams make the substring path the slowest of the three.
+ * (trigram index). Common trigrams make the substring path the slowest of the three:
+ * given the trigrams most orders share, the index is asked only for the words that
+ * have a rarer one, and the whole text is checked on the rows it gives.
  */
+/** The expression statistics of dispatch_order.search_text's trigrams (migration order_search_statistics). */
+export const ORDER_SEARCH_STATISTICS = 'dispatch_order_search_trigrams';
+
 const CODE_SHAPE = /^[A-Za-z]{1,3}[0-9]{4,}$/;
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -43,7 +49,7 @@ const RANGE_START: Record<NonNullable<OrderFilter['dateRange']>, string> = {
  * status, payment and area, the trigram index for `q` (search_text holds code,
  * addresses, customer name and email) and for the driver's name.
  */
-export function orderWhere(f: OrderFilter): { sql: string; params: unknown[] } {
+export function orderWhere(f: OrderFilter, commonTrigrams?: ReadonlySet<string>): { sql: string; params: unknown[] } {
   const w = conditions();
   const add = w.add;
   if (f.status) add('o.status = ?', f.status);
@@ -53,7 +59,15 @@ export function orderWhere(f: OrderFilter): { sql: string; params: unknown[] } {
     const q = f.q.trim();
     if (CODE_SHAPE.test(q)) add('o.code like ?', `${q.toUpperCase()}%`);
     else if (EMAIL_SHAPE.test(q)) add('lower(o.customer_email) = ?', q.toLowerCase());
-    else add('o.search_text like ?', containing(q));
+    else {
+      const words = commonTrigrams ? selectiveWords(q, commonTrigrams) : null;
+      if (!words) add('o.search_text like ?', containing(q));
+      else {
+        for (const word of words) add('o.search_text like ?', containing(word));
+        // Not indexable on purpose: checked on the rows the selective words found.
+        add(`(o.search_text || '') like ?`, containing(q));
+      }
+    }
   }
   if (f.driver)
     add(`o.driver_id in (select id from driver where lower(name || ' ' || email) like ?)`, containing(f.driver));

@@ -21,7 +21,11 @@ interface JobRow {
 }
 
 /** Reads of orders: the list, one order with everything an operator needs, assignment suggestions. */
-export function createOrderReads(deps: { em: () => EntityManager }) {
+export function createOrderReads(deps: {
+  em: () => EntityManager;
+  /** The trigrams most orders' search text shares (commonTrigrams of trigram-search.ts); none: `q` goes whole. */
+  commonTrigrams?: () => Promise<ReadonlySet<string>>;
+}) {
   const { em } = deps;
   const sql = <T>(query: string, params: unknown[] = []) => em().execute(query, params) as Promise<T[]>;
 
@@ -36,7 +40,7 @@ export function createOrderReads(deps: { em: () => EntityManager }) {
 
     /** A keyset page, newest first: the cursor names the last row, so inserts never shift a page. */
     async list(q: OrderFilter & { take: number }) {
-      const where = orderWhere(q);
+      const where = orderWhere(q, q.q && deps.commonTrigrams ? await deps.commonTrigrams() : undefined);
       const rows = await sql<OrderRow>(`${ORDER_SELECT} ${where.sql} order by o.created_at desc, o.id desc limit ?`, [
         ...where.params,
         q.take + 1,

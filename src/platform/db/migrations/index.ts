@@ -14,6 +14,7 @@ import { Migration20261201080000_bulk_previews } from './Migration20261201080000
 import { Migration20261201090000_run_index } from './Migration20261201090000_run_index.ts';
 import { Migration20261201100000_call_placed_notice } from './Migration20261201100000_call_placed_notice.ts';
 import { Migration20261201110000_run_audit_notice } from './Migration20261201110000_run_audit_notice.ts';
+import { Migration20261201120000_order_search_statistics } from './Migration20261201120000_order_search_statistics.ts';
 
 /** Every committed migration, in order. Listed explicitly so no file globbing happens at run time. */
 export const migrationsList = [
@@ -33,4 +34,8 @@ export const migrationsList = [
   { name: 'Migration20261201090000_run_index', class: Migration20261201090000_run_index },
   { name: 'Migration20261201100000_call_placed_notice', class: Migration20261201100000_call_placed_notice },
   { name: 'Migration20261201110000_run_audit_notice', class: Migration20261201110000_run_audit_notice },
+  {
+    name: 'Migration20261201120000_order_search_statistics',
+    class: Migration20261201120000_order_search_statistics,
+  },
 ];
