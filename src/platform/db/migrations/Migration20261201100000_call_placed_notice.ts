@@ -10,7 +10,10 @@ export class Migration20261201100000_call_placed_notice extends Migration {
     this.addSql(`
       create function caller_call_placed_notice() returns trigger language plpgsql as $$
       begin
-        perform pg_notify('caller_call_placed', new.workflow_id);
+        -- A notice's payload is capped at 8000 bytes; past it the waiter's own re-read answers.
+        if octet_length(new.workflow_id) < 8000 then
+          perform pg_notify('caller_call_placed', new.workflow_id);
+        end if;
         return null;
       end $$;
       create trigger caller_call_placed_notice after update of call_sid on caller_call

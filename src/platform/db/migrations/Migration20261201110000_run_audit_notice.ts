@@ -13,7 +13,10 @@ export class Migration20261201110000_run_audit_notice extends Migration {
       create index audit_event_workflow_idx on audit_event (workflow_id) where workflow_id is not null;
       create function audit_event_run_notice() returns trigger language plpgsql as $$
       begin
-        perform pg_notify('run_audited', new.workflow_id);
+        -- A notice's payload is capped at 8000 bytes; past it the waiter's own re-read answers.
+        if octet_length(new.workflow_id) < 8000 then
+          perform pg_notify('run_audited', new.workflow_id);
+        end if;
         return null;
       end $$;
       create trigger audit_event_run_notice after insert on audit_event
