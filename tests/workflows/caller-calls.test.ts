@@ -106,6 +106,31 @@ describe('the outbound-call budget', () => {
 });
 
 describe('Twilio status callbacks', () => {
+  test('after the call is over, its key with another number is refused with 422 and nothing is dialled', async () => {
+    const c = await createClient(t, admin);
+    const key = `over-${randomUUID()}`;
+    const path = `/admin/clients/${c.clientId}/make-call`;
+    const placed = await makeCall(admin, path, '+12125551234', key);
+    expect(placed.status).toBe(200);
+    const { id: callId, workflow_id: workflowId } = await callRow(c.clientId);
+    const done = await twilioCallback(t, callId, {
+      CallSid: placed.body.callSid,
+      CallStatus: 'completed',
+      SequenceNumber: '1',
+      CallDuration: '5',
+    });
+    expect(done.status).toBe(200);
+    await t.temporal.client.workflow.getHandle(workflowId).result();
+    const since = Date.now();
+    const reused = await makeCall(admin, path, '+12125559999', key);
+    expect(reused.status).toBe(422);
+    expect(reused.body.message).toContain('Idempotency-Key');
+    const same = await makeCall(admin, path, '+12125551234', key);
+    expect(same.status).toBe(200);
+    expect(same.body.callSid).toBe(placed.body.callSid);
+    expect(await twilioCallsSince(since)).toHaveLength(0);
+  });
+
   test('signed callbacks move the call to completed; forged and replayed ones change nothing', async () => {
     const c = await createClient(t, admin);
     const res = await makeCall(admin, `/admin/clients/${c.clientId}/make-call`, '+12125551234');

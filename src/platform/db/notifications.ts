@@ -45,12 +45,23 @@ export function openNotifications(
   };
 
   async function open(): Promise<pg.Client> {
-    const c = new pg.Client(pgConnection(databaseUrl));
+    // Keepalive: a listener whose peer vanished is noticed (and replaced) instead of holding notices.
+    const c = new pg.Client({
+      ...pgConnection(databaseUrl),
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      connectionTimeoutMillis: 5_000,
+    });
     c.on('notification', (n) => wake(waiters.get(waiterKey(n.channel, n.payload ?? ''))));
     c.on('error', (err) => lost(c, err));
     c.on('end', () => lost(c));
-    await c.connect();
-    for (const ch of channels) await c.query(`listen ${c.escapeIdentifier(ch)}`);
+    try {
+      await c.connect();
+      for (const ch of channels) await c.query(`listen ${c.escapeIdentifier(ch)}`);
+    } catch (err) {
+      await c.end().catch(() => undefined);
+      throw err;
+    }
     client = c;
     return c;
   }

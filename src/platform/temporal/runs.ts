@@ -107,7 +107,9 @@ export async function awaitOutcome<R>(
   });
   const ended = handle.client.withAbortSignal(waiting.signal, () =>
     handle.result().then(
-      (r): RunOutcome<R> => ({ state: 'completed', result: r as R }),
+      // A run that ended answers with its committed answer when there is one: the read is where a
+      // service checks the request against the run (a key reused with another body).
+      async (r): Promise<RunOutcome<R>> => ({ state: 'completed', result: ((await committed?.read()) ?? r) as R }),
       (err: Error): RunOutcome<R> | Promise<never> => {
         if (err instanceof WorkflowFailedError)
           return { state: 'failed', failure: findApplicationFailure(err), error: err };
@@ -117,9 +119,11 @@ export async function awaitOutcome<R>(
     ),
   );
   const written = committed
-    ? committed.notifications
-        .awaitRow(committed.channel, handle.workflowId, committed.read, waiting.signal)
-        .then((r): RunOutcome<R> | Promise<never> => (r === null ? never : { state: 'completed', result: r }))
+    ? committed.notifications.awaitRow(committed.channel, handle.workflowId, committed.read, waiting.signal).then(
+        (r): RunOutcome<R> | Promise<never> => (r === null ? never : { state: 'completed', result: r }),
+        // The service's own refusal (AppError) answers; a failed read leaves the answer to the run's end.
+        (err: unknown) => (err instanceof AppError ? Promise.reject(err) : never),
+      )
     : never;
   try {
     return await Promise.race([ended, written, timeout]);
