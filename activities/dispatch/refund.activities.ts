@@ -38,9 +38,17 @@ export function createRefundActivities(deps: { orm: MikroORM; stripe: Stripe | n
      */
     async reserveRefund(input: RefundStepInput): Promise<{ refundId: string; requestHash: string }> {
       return fork().transactional(async (tx) => {
-        const [existing] = (await tx.execute('select id, request_hash from dispatch_refund where workflow_id = ?', [
-          input.workflowId,
-        ])) as { id: string; request_hash: string }[];
+        const [existing] = (await tx.execute(
+          'select id, request_hash, status from dispatch_refund where workflow_id = ?',
+          [input.workflowId],
+        )) as { id: string; request_hash: string; status: string }[];
+        // A run that failed (not approved) left its refund settled as failed, its amount released and
+        // Stripe never asked: a new run under the same key must not take that row to Stripe.
+        if (existing?.status === 'failed')
+          throw fail(
+            'This refund was settled as failed and nothing was refunded; ask again with a new Idempotency-Key',
+            REFUND_FAILURES.alreadySettled,
+          );
         if (existing) return { refundId: existing.id, requestHash: existing.request_hash };
         const [payment] = (await tx.execute('select * from dispatch_payment where id = ? for update', [
           input.paymentId,

@@ -43,4 +43,6 @@ export const REFUND_FAILURES = {
   notRefundable: 'PAYMENT_NOT_REFUNDABLE',
   exceedsRefundable: 'REFUND_EXCEEDS_REFUNDABLE',
   keyReused: 'IDEMPOTENCY_KEY_REUSED',
+  /** The key's refund was settled as failed (not approved): a new run under it must not reach Stripe. */
+  alreadySettled: 'REFUND_ALREADY_SETTLED',
 } as const;

@@ -62,6 +62,7 @@ const BUSINESS_FAILURES: Record<string, number> = {
   [REFUND_FAILURES.paymentNotFound]: 404,
   [REFUND_FAILURES.notRefundable]: 409,
   [REFUND_FAILURES.exceedsRefundable]: 400,
+  [REFUND_FAILURES.alreadySettled]: 409,
 };
 
 const REFUND_SELECT = `

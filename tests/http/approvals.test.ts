@@ -296,6 +296,25 @@ describe('a refund at or above the approval threshold', () => {
     expect(row).toEqual({ status: 'failed' });
     expect(await stripeRefundsSince(since)).toHaveLength(0);
   });
+
+  test('the same request again after a rejection is refused with 409 and never reaches Stripe', async () => {
+    const o = await seedOrder(t, { amountPence: 20_000 });
+    const since = Date.now();
+    const key = `rejected-${Math.random()}`;
+    const body = { paymentId: o.paymentId, amount: 15_000, reason: 'customer_request' };
+    const first = await refund(body, key);
+    expect(first.status).toBe(202);
+    expect((await decide(bob, first.body.workflowId, 'reject', 'duplicate claim')).status).toBe(200);
+    await expect(t.temporal.client.workflow.getHandle(first.body.workflowId).result()).rejects.toThrow();
+    const again = await refund(body, key);
+    expect(again.status).toBe(409);
+    expect(JSON.stringify(again.body)).toContain('settled as failed');
+    expect(await t.sql(`select status from dispatch_refund where payment_id = ?`, [o.paymentId])).toEqual([
+      { status: 'failed' },
+    ]);
+    expect(await payment(o.paymentId)).toEqual({ refunded_pence: 0, pending_refund_pence: 0 });
+    expect(await stripeRefundsSince(since)).toHaveLength(0);
+  });
 });
 
 describe('a retry of a deletion behind an approval', () => {
